@@ -1,0 +1,74 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Lumi.Models.Backbones;
+
+/// <summary>ResNet-18/34's block: two 3×3 convolutions (torchvision's <c>BasicBlock</c>, expansion 1).</summary>
+public sealed class BasicBlock : nn.Module<Tensor, Tensor>
+{
+    public const int Expansion = 1;
+
+    private readonly Conv2d conv1;
+    private readonly nn.Module<Tensor, Tensor> bn1;
+    private readonly Conv2d conv2;
+    private readonly nn.Module<Tensor, Tensor> bn2;
+    private readonly Sequential? downsample;
+
+    public BasicBlock(long inplanes, long planes, long stride, Sequential? downsample, Func<long, nn.Module<Tensor, Tensor>> norm)
+        : base(nameof(BasicBlock))
+    {
+        conv1 = nn.Conv2d(inplanes, planes, 3, stride: stride, padding: 1, bias: false);
+        bn1 = norm(planes);
+        conv2 = nn.Conv2d(planes, planes, 3, padding: 1, bias: false);
+        bn2 = norm(planes);
+        this.downsample = downsample;
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var identity = downsample is null ? x : downsample.forward(x);
+        var y = nn.functional.relu(bn1.forward(conv1.forward(x)));
+        y = bn2.forward(conv2.forward(y));
+        return nn.functional.relu(y.add_(identity)).MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary>ResNet-50/101's block: 1×1, 3×3 (strided), 1×1 (torchvision's <c>Bottleneck</c>, v1.5, expansion 4).</summary>
+public sealed class Bottleneck : nn.Module<Tensor, Tensor>
+{
+    public const int Expansion = 4;
+
+    private readonly Conv2d conv1;
+    private readonly nn.Module<Tensor, Tensor> bn1;
+    private readonly Conv2d conv2;
+    private readonly nn.Module<Tensor, Tensor> bn2;
+    private readonly Conv2d conv3;
+    private readonly nn.Module<Tensor, Tensor> bn3;
+    private readonly Sequential? downsample;
+
+    public Bottleneck(long inplanes, long planes, long stride, Sequential? downsample, Func<long, nn.Module<Tensor, Tensor>> norm)
+        : base(nameof(Bottleneck))
+    {
+        conv1 = nn.Conv2d(inplanes, planes, 1, bias: false);
+        bn1 = norm(planes);
+        conv2 = nn.Conv2d(planes, planes, 3, stride: stride, padding: 1, bias: false);
+        bn2 = norm(planes);
+        conv3 = nn.Conv2d(planes, planes * Expansion, 1, bias: false);
+        bn3 = norm(planes * Expansion);
+        this.downsample = downsample;
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var identity = downsample is null ? x : downsample.forward(x);
+        var y = nn.functional.relu(bn1.forward(conv1.forward(x)));
+        y = nn.functional.relu(bn2.forward(conv2.forward(y)));
+        y = bn3.forward(conv3.forward(y));
+        return nn.functional.relu(y.add_(identity)).MoveToOuterDisposeScope();
+    }
+}
