@@ -52,7 +52,7 @@ public sealed class MultiScaleRoiAlign
             var idx = levels.eq(level).nonzero().squeeze(1);
             if (idx.numel() == 0) continue;
             var pooled = RoiAlign.Apply(features[level], rois.index(idx), (OutputSize, OutputSize), scales[level], SamplingRatio, aligned: false);
-            result = result.index_put(pooled.to(result.dtype), idx);
+            result.index_put_(pooled.to(result.dtype), idx);
         }
         return result.MoveToOuterDisposeScope();
     }

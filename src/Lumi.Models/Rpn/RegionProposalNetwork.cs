@@ -97,7 +97,7 @@ public sealed class RegionProposalNetwork : nn.Module
     {
         long numImages = proposals.shape[0];
         var scores = objectness.detach().reshape(numImages, -1);
-        var levels = cat(anchorsPerLevel.Select((n, i) => full(n, i, ScalarType.Int64, scores.device)).ToList(), 0)
+        var levels = cat(anchorsPerLevel.Select((n, i) => full(new[] { n }, i, ScalarType.Int64, scores.device)).ToList(), 0)
             .reshape(1, -1).expand_as(scores);
 
         // Top-n per level (k = min(pre_nms_top_n, anchors of that level)).
@@ -107,7 +107,7 @@ public sealed class RegionProposalNetwork : nn.Module
         for (int i = 0; i < perLevel.Length; i++)
         {
             long k = Math.Min(options.PreNmsTopN.For(training), anchorsPerLevel[i]);
-            var (_, idx) = perLevel[i].topk(k, dim: 1);
+            var (_, idx) = perLevel[i].topk((int)k, dim: 1);
             topIndices.Add(idx + offset);
             offset += anchorsPerLevel[i];
         }
