@@ -9,8 +9,11 @@ namespace Lumi.Models.FasterRcnn;
 /// </summary>
 public sealed record FasterRcnnOptions
 {
-    /// <summary>Foreground classes (background is added internally as index 0).</summary>
-    [Range(1, 10000)] public int NumClasses { get; init; } = 91;
+    /// <summary>
+    /// Foreground classes, the length of the class list (COCO: 90 slots, "N/A" placeholders included).
+    /// The predictor has one more output, background at index 0: torchvision's <c>num_classes</c> is this + 1.
+    /// </summary>
+    [Range(1, 10000)] public int NumClasses { get; init; } = 90;
     public TransformOptions Transform { get; init; } = new();
     public BackboneOptions Backbone { get; init; } = new();
     public RpnOptions Rpn { get; init; } = new();

@@ -1,0 +1,72 @@
+using Lumi.Models.Ops;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
+
+namespace Lumi.Models.Tests.FasterRcnn;
+
+/// <summary>
+/// Float32 against torchvision: detections compared as matched sets (same label, IoU ≥ 0.99,
+/// |Δscore| ≤ 1e-3), leaving out detections whose score lies within 1e-3 of a threshold
+/// (the score threshold, or the last score kept when an image is capped at 100); ≥ 98% must match.
+/// </summary>
+[Collection("Model")]
+public sealed class Float32ParityTests(ITestOutputHelper output)
+{
+    private const double ScoreSlack = 1e-3;
+
+    [Fact]
+    public void DetectionsMatchTorchvisionAsSets()
+    {
+        using var scope = NewDisposeScope();
+        var c = TorchvisionCase.Load("r18_frozen_f32");
+        var model = c.CreateModel();
+        var detections = model.Detect(c.Batch(), c.ImageSizes);
+        int total = 0, matched = 0, reverseTotal = 0, reverseMatched = 0;
+        for (int i = 0; i < c.NumImages; i++)
+        {
+            var refBoxes = c.Io[$"det_boxes_{i}"];
+            var refScores = c.Io[$"det_scores_{i}"];
+            var refLabels = c.Io[$"det_labels_{i}"];
+            var d = detections[i];
+            Assert.True(refBoxes.shape[0] > 10, "the float32 case needs varied detections");
+            double cut = Cut(refScores, c.Options.RoiHeads.DetectionsPerImage);
+            (int t, int m) = CountMatches(refBoxes, refScores, refLabels, d.Boxes, d.Scores, d.Labels, cut, c.Options.RoiHeads.ScoreThreshold);
+            (int rt, int rm) = CountMatches(d.Boxes, d.Scores, d.Labels, refBoxes, refScores, refLabels, cut, c.Options.RoiHeads.ScoreThreshold);
+            total += t; matched += m; reverseTotal += rt; reverseMatched += rm;
+            output.WriteLine($"image {i}: torchvision {refBoxes.shape[0]}, Lumi {d.Boxes.shape[0]}, matched {m}/{t}, reverse {rm}/{rt}");
+        }
+        Assert.True(matched >= 0.98 * total, $"{matched} of {total} torchvision detections matched");
+        Assert.True(reverseMatched >= 0.98 * reverseTotal, $"{reverseMatched} of {reverseTotal} Lumi detections matched");
+    }
+
+    /// <summary>The lowest kept score when an image was capped (a threshold in effect), else -∞.</summary>
+    private static double Cut(Tensor scores, int cap) =>
+        scores.shape[0] >= cap ? scores.min().item<float>() : double.NegativeInfinity;
+
+    private static (int Total, int Matched) CountMatches(Tensor boxes, Tensor scores, Tensor labels,
+        Tensor otherBoxes, Tensor otherScores, Tensor otherLabels, double cut, double threshold)
+    {
+        var s = scores.data<float>().ToArray();
+        var l = labels.data<long>().ToArray();
+        var os = otherScores.data<float>().ToArray();
+        var ol = otherLabels.data<long>().ToArray();
+        var iou = otherBoxes.shape[0] == 0 ? null : Boxes.BoxIou(boxes, otherBoxes);
+        int total = 0, matched = 0;
+        for (int i = 0; i < s.Length; i++)
+        {
+            if (Math.Abs(s[i] - threshold) <= ScoreSlack || Math.Abs(s[i] - cut) <= ScoreSlack) continue;
+            total++;
+            if (iou is null) continue;
+            var row = iou[i].data<float>().ToArray();
+            for (int j = 0; j < os.Length; j++)
+            {
+                if (ol[j] == l[i] && row[j] >= 0.99 && Math.Abs(os[j] - s[i]) <= ScoreSlack)
+                {
+                    matched++;
+                    break;
+                }
+            }
+        }
+        return (total, matched);
+    }
+}
