@@ -93,6 +93,54 @@ def wrapped(out):
     expected(sd, out, "wrapped")
 
 
+class _StorageView:
+    """Stands for a view of the root storage, pickled as a persistent id with view metadata."""
+
+    def __init__(self, view_key, offset, numel):
+        self.view = (view_key, offset, numel)
+
+
+class _OldTensor:
+    def __init__(self, storage, offset, size, stride):
+        self.args = (storage, offset, size, stride, False, OrderedDict())
+
+    def __reduce__(self):
+        return torch._utils._rebuild_tensor_v2, self.args
+
+
+def legacy_views(out):
+    """The legacy format as torch < 1.x wrote storage views: ('storage', type, root_key, location, root_numel,
+    (view_key, offset, view_numel)). torch 1.13 still reads these; it no longer writes them, so write one by hand."""
+    root = torch.arange(12, dtype=torch.float32) * 0.25
+
+    class Pickler(pickle.Pickler):
+        def persistent_id(self, obj):
+            if isinstance(obj, _StorageView):
+                return ("storage", torch.FloatStorage, "root", "cpu", 12, obj.view)
+            return None
+
+    def write(path, sd):
+        with open(path, "wb") as f:
+            pickle.dump(0x1950A86A20F9469CFC6C, f, protocol=2)
+            pickle.dump(1001, f, protocol=2)
+            pickle.dump({"protocol_version": 1001, "little_endian": True,
+                         "type_sizes": {"short": 2, "int": 4, "long": 4}}, f, protocol=2)
+            Pickler(f, protocol=2).dump(sd)
+            pickle.dump(["root"], f, protocol=2)
+            f.write(struct.pack("<q", 12))
+            f.write(root.numpy().tobytes())
+
+    v1, v2 = _StorageView("view1", 2, 6), _StorageView("view2", 6, 6)
+    path = os.path.join(out, "views.legacy.pt")
+    write(path, OrderedDict([("a", _OldTensor(v1, 1, (2, 2), (2, 1))), ("b", _OldTensor(v2, 0, (3,), (2,))),
+                             ("c", _OldTensor(v1, 0, (6,), (1,)))]))
+    # A tensor reaching past the end of its storage view (element 2 + 3 + 3 = 8 of a 6-element view).
+    write(os.path.join(out, "out_of_bounds.legacy.pt"), OrderedDict([("bad", _OldTensor(v1, 3, (4,), (1,)))]))
+    loaded = torch.load(path)
+    assert torch.equal(loaded["a"], torch.tensor([[0.75, 1.0], [1.25, 1.5]])), loaded["a"]
+    expected(loaded, out, "views")
+
+
 def malicious(out):
     # GLOBAL os.system, then REDUCE with ("echo pwned",): a plain pickle that would run a command.
     payload = b"\x80\x02cos\nsystem\nq\x00X\x0a\x00\x00\x00echo pwnedq\x01\x85q\x02Rq\x03."
@@ -148,6 +196,7 @@ def main():
     basic(out)
     resnet18(out)
     wrapped(out)
+    legacy_views(out)
     malicious(out)
     truncated(out)
     fasterrcnn_keys(out)

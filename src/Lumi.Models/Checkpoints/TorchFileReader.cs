@@ -180,7 +180,7 @@ public static class TorchFileReader
                 result.Dispose();
                 throw new InvalidDataException(
                     $"{path}: tensor '{name}' (size [{string.Join(", ", t.Size)}], stride [{string.Join(", ", t.Stride)}], offset {t.StorageOffset}) " +
-                    $"reaches element {last} of storage '{t.Storage.Key}', which has {end}.");
+                    $"reaches element {last} of storage '{t.Storage.Key}', whose visible elements end before {end}.");
             }
             using var view = root.as_strided(t.Size, t.Stride, start);
             result.copy_(view);

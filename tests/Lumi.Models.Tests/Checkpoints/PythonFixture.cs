@@ -69,6 +69,9 @@ internal static class PythonFixture
         if (p.ExitCode != 0)
             throw new InvalidOperationException($"{Python} {script} failed with exit code {p.ExitCode}:\n{stdout.Result}\n{stderr.Result}");
         Directory.Move(temp, target);
+        // Outputs of earlier versions of the script are stale: remove them.
+        foreach (var stale in Directory.GetDirectories(outRoot, Path.GetFileNameWithoutExtension(script) + "-*"))
+            if (stale != target) Directory.Delete(stale, recursive: true);
     }
 
     private static string Hash(IEnumerable<string> files)

@@ -10,6 +10,7 @@ public sealed class TorchFileReaderTests
     [InlineData("basic", "legacy", TorchFileFormat.Legacy)]
     [InlineData("resnet18", "zip", TorchFileFormat.Zip)]
     [InlineData("resnet18", "legacy", TorchFileFormat.Legacy)]
+    [InlineData("views", "legacy", TorchFileFormat.Legacy)] // storage views, as torch < 1.0 wrote them
     public void ReadsTheSameTensorsAsTorch(string @case, string container, TorchFileFormat format)
     {
         var info = TorchFiles.Info(@case);
@@ -91,6 +92,14 @@ public sealed class TorchFileReaderTests
         var e = Assert.Throws<InvalidDataException>(() => TorchFileReader.Read(path));
         Assert.StartsWith(path, e.Message);
         Assert.Contains("truncated", e.Message);
+    }
+
+    [Fact]
+    public void ATensorReachingPastItsStorageIsRefused()
+    {
+        string path = TorchFiles.File("out_of_bounds.legacy.pt");
+        var e = Assert.Throws<InvalidDataException>(() => TorchFileReader.Read(path));
+        Assert.Equal($"{path}: tensor 'bad' (size [4], stride [1], offset 3) reaches element 8 of storage 'root', whose visible elements end before 8.", e.Message);
     }
 
     [Fact]
