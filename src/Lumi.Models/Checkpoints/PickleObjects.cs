@@ -17,20 +17,25 @@ internal sealed class PickleDict
     public List<KeyValuePair<object?, object?>> Items { get; } = new();
     public Dictionary<string, object?> Attributes { get; } = new(StringComparer.Ordinal);
 
+    // Index of string and integer keys (the only ones state dicts use), so a large dict loads in linear time.
+    private readonly Dictionary<object, int> _index = new();
+
     public void Set(object? key, object? value)
     {
-        for (int i = 0; i < Items.Count; i++)
+        if (key is string or long)
         {
-            if (Equals(Items[i].Key, key))
+            if (_index.TryGetValue(key, out int at)) Items[at] = new(key, value);
+            else
             {
-                Items[i] = new(key, value);
-                return;
+                _index[key] = Items.Count;
+                Items.Add(new(key, value));
             }
+            return;
         }
-        Items.Add(new(key, value));
+        Items.Add(new(key, value)); // other keys (tuples, floats) are kept as written; they never name tensors
     }
 
-    public object? Get(string key) => Items.FirstOrDefault(p => p.Key is string s && s == key).Value;
+    public object? Get(string key) => _index.TryGetValue(key, out int at) ? Items[at].Value : null;
 }
 
 /// <summary>One of the allow-listed globals (a callable or a storage type).</summary>
