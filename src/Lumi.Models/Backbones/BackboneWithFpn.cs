@@ -9,7 +9,7 @@ namespace Lumi.Models.Backbones;
 /// <c>backbone.body.*</c> and <c>backbone.fpn.*</c>. Frozen batch norm and the first
 /// <c>5 - trainable_layers</c> stages frozen, as torchvision does with pretrained weights.
 /// </summary>
-public sealed class BackboneWithFpn : nn.Module<Tensor, Tensor[]>
+public sealed partial class BackboneWithFpn : nn.Module<Tensor, Tensor[]>
 {
     private static readonly string[] LayersByTrainability = { "layer4", "layer3", "layer2", "layer1", "conv1" };
 

@@ -9,7 +9,7 @@ namespace Lumi.Models.Backbones;
 /// convolutions (<c>inner_blocks.i.0</c>), nearest top-down upsampling, 3×3 output convolutions
 /// (<c>layer_blocks.i.0</c>), and P6 as a stride-2 subsample of P5.
 /// </summary>
-public sealed class FeaturePyramidNetwork : nn.Module<Tensor[], Tensor[]>
+public sealed partial class FeaturePyramidNetwork : nn.Module<Tensor[], Tensor[]>
 {
     private readonly ModuleList<Sequential> inner_blocks;
     private readonly ModuleList<Sequential> layer_blocks;

@@ -8,7 +8,7 @@ namespace Lumi.Models.Backbones;
 /// <c>torchvision.ops.FrozenBatchNorm2d</c>: four buffers (weight, bias, running_mean, running_var),
 /// no parameters, nothing changes on a call (TorchVision .NET's version rewrites its own bias).
 /// </summary>
-public sealed class FrozenBatchNorm2d : nn.Module<Tensor, Tensor>
+public sealed partial class FrozenBatchNorm2d : nn.Module<Tensor, Tensor>
 {
     private readonly Tensor weight;
     private readonly Tensor bias;

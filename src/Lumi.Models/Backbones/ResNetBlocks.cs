@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Lumi.Models.Backbones;
 
 /// <summary>ResNet-18/34's block: two 3×3 convolutions (torchvision's <c>BasicBlock</c>, expansion 1).</summary>
-public sealed class BasicBlock : nn.Module<Tensor, Tensor>
+public sealed partial class BasicBlock : nn.Module<Tensor, Tensor>
 {
     public const int Expansion = 1;
 
@@ -37,7 +37,7 @@ public sealed class BasicBlock : nn.Module<Tensor, Tensor>
 }
 
 /// <summary>ResNet-50/101's block: 1×1, 3×3 (strided), 1×1 (torchvision's <c>Bottleneck</c>, v1.5, expansion 4).</summary>
-public sealed class Bottleneck : nn.Module<Tensor, Tensor>
+public sealed partial class Bottleneck : nn.Module<Tensor, Tensor>
 {
     public const int Expansion = 4;
 

@@ -8,7 +8,7 @@ namespace Lumi.Models.Backbones;
 /// A torchvision ResNet without its classifier (avgpool, fc): conv1, bn1, layer1…layer4, returning
 /// C2…C5 — torchvision's <c>IntermediateLayerGetter</c> over a ResNet, with the same parameter names.
 /// </summary>
-public sealed class ResNetBody : nn.Module<Tensor, Tensor[]>
+public sealed partial class ResNetBody : nn.Module<Tensor, Tensor[]>
 {
     private static readonly Dictionary<string, (bool Bottleneck, int[] Blocks)> Architectures = new()
     {

@@ -11,7 +11,7 @@ namespace Lumi.Models.FasterRcnn;
 /// <see cref="Transform"/> → backbone → rpn → roi_heads.
 /// Resizing happens outside (the one resize rule in Lumi.Data); the model takes a padded batch in [0, 1].
 /// </summary>
-public sealed class FasterRcnn : nn.Module
+public sealed partial class FasterRcnn : nn.Module
 {
     private readonly BackboneWithFpn backbone;
     private readonly RegionProposalNetwork rpn;

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Lumi.Models.RoiHeads;
 
 /// <summary>torchvision's <c>FastRCNNPredictor</c>: class logits (<c>cls_score</c>) and per-class box deltas (<c>bbox_pred</c>).</summary>
-public sealed class FastRcnnPredictor : nn.Module<Tensor, (Tensor ClassLogits, Tensor BoxRegression)>
+public sealed partial class FastRcnnPredictor : nn.Module<Tensor, (Tensor ClassLogits, Tensor BoxRegression)>
 {
     private readonly Linear cls_score;
     private readonly Linear bbox_pred;

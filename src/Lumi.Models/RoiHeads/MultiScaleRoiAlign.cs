@@ -8,7 +8,7 @@ namespace Lumi.Models.RoiHeads;
 /// torchvision's <c>MultiScaleRoIAlign</c> over P2…P5: each box goes to level
 /// ⌊4 + log2(√area / 224) + 1e-6⌋ clamped to the available levels, then RoIAlign at that level's scale.
 /// </summary>
-public sealed class MultiScaleRoiAlign
+public sealed partial class MultiScaleRoiAlign
 {
     private const double CanonicalScale = 224;
     private const double CanonicalLevel = 4;

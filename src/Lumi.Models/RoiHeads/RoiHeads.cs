@@ -11,7 +11,7 @@ namespace Lumi.Models.RoiHeads;
 /// two-layer MLP and the predictor; training samples proposals against ground truth and computes
 /// <c>loss_classifier</c> and <c>loss_box_reg</c>; inference decodes per-class boxes, thresholds, NMS-es per class.
 /// </summary>
-public sealed class RoiHeads : nn.Module
+public sealed partial class RoiHeads : nn.Module
 {
     private readonly TwoMlpHead box_head;
     private readonly FastRcnnPredictor box_predictor;

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Lumi.Models.RoiHeads;
 
 /// <summary>torchvision's <c>TwoMLPHead</c>: flatten, <c>fc6</c> + ReLU, <c>fc7</c> + ReLU.</summary>
-public sealed class TwoMlpHead : nn.Module<Tensor, Tensor>
+public sealed partial class TwoMlpHead : nn.Module<Tensor, Tensor>
 {
     private readonly Linear fc6;
     private readonly Linear fc7;

@@ -7,7 +7,7 @@ namespace Lumi.Models.Rpn;
 /// Anchors for every feature-map location: one size per pyramid level and several aspect ratios,
 /// centred on the location's top-left pixel times the level's stride — torchvision's <c>AnchorGenerator</c>.
 /// </summary>
-public sealed class AnchorGenerator
+public sealed partial class AnchorGenerator
 {
     private readonly double[][] sizes;
     private readonly double[] aspectRatios;

@@ -11,7 +11,7 @@ namespace Lumi.Models.Rpn;
 /// filtered per level (top-n), clipped, cleaned of tiny boxes and NMS-ed per image and level;
 /// in training, anchors are matched to ground truth and the two RPN losses computed.
 /// </summary>
-public sealed class RegionProposalNetwork : nn.Module
+public sealed partial class RegionProposalNetwork : nn.Module
 {
     private readonly RpnHead head;
     private readonly AnchorGenerator anchorGenerator;

@@ -8,7 +8,7 @@ namespace Lumi.Models.Rpn;
 /// torchvision's <c>RPNHead</c>: a shared 3×3 conv + ReLU (<c>conv.0.0</c>), then per-anchor objectness
 /// logits (<c>cls_logits</c>) and box deltas (<c>bbox_pred</c>) at every level.
 /// </summary>
-public sealed class RpnHead : nn.Module<Tensor[], (Tensor[] Objectness, Tensor[] Deltas)>
+public sealed partial class RpnHead : nn.Module<Tensor[], (Tensor[] Objectness, Tensor[] Deltas)>
 {
     private readonly Sequential conv;
     private readonly Conv2d cls_logits;
