@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Reflection;
 using System.CommandLine.Invocation;
 using System.CommandLine.Parsing;
 using Lumi.Cli.Commands;
@@ -45,6 +46,10 @@ public static class LumiCli
     public static RootCommand Build(Option<bool> verbose)
     {
         var root = new RootCommand(Description);
+        foreach (VersionOption version in root.Options.OfType<VersionOption>())
+        {
+            version.Action = new PrintVersionAction();
+        }
         root.Options.Add(verbose);
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
@@ -55,6 +60,19 @@ public static class LumiCli
         root.Subcommands.Add(ServerCommand.Create());
         root.Subcommands.Add(QuickstartCommand.Create());
         return root;
+    }
+
+    /// <summary>The informational version of Lumi itself (not of whatever process hosts it).</summary>
+    public static string Version { get; } =
+        typeof(LumiCli).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+
+    private sealed class PrintVersionAction : SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            parseResult.InvocationConfiguration.Output.WriteLine(Version);
+            return ExitCodes.Ok;
+        }
     }
 
     /// <summary>"lumi", or "lumi train" when the error is inside a command.</summary>

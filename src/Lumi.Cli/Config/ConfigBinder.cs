@@ -160,9 +160,9 @@ public sealed class ConfigBinder
                 RangeAttribute r => $"{path}: {given} is out of range [{Format(r.Minimum)}, {Format(r.Maximum)}]",
                 AllowedValuesAttribute a => $"{path}: {given} is not one of: {string.Join(", ", a.Values.Select(Format))}",
                 LengthAttribute l when l.MinimumLength == l.MaximumLength =>
-                    $"{path}: {given} has {Count(value)} items; expected {l.MinimumLength.ToString(CultureInfo.InvariantCulture)}",
+                    $"{path}: {given} has {Items(value)}; expected {l.MinimumLength.ToString(CultureInfo.InvariantCulture)}",
                 LengthAttribute l =>
-                    $"{path}: {given} has {Count(value)} items; expected {l.MinimumLength.ToString(CultureInfo.InvariantCulture)} to {l.MaximumLength.ToString(CultureInfo.InvariantCulture)}",
+                    $"{path}: {given} has {Items(value)}; expected {l.MinimumLength.ToString(CultureInfo.InvariantCulture)} to {l.MaximumLength.ToString(CultureInfo.InvariantCulture)}",
                 _ => $"{path}: {given} is not allowed: {attribute.FormatErrorMessage(path)}",
             });
             return false;
@@ -244,8 +244,11 @@ public sealed class ConfigBinder
         _ => false,
     };
 
-    private static string Count(object value) =>
-        (value is Array a ? a.Length : 0).ToString(CultureInfo.InvariantCulture);
+    private static string Items(object value)
+    {
+        int n = value is Array a ? a.Length : 0;
+        return n == 1 ? "1 item" : $"{n.ToString(CultureInfo.InvariantCulture)} items";
+    }
 
     private static string Format(object? value) => value switch
     {

@@ -28,7 +28,7 @@ public sealed record TrainOptions
     public bool Nesterov { get; init; }
 
     /// <summary>AdamW's (beta1, beta2).</summary>
-    public double[] Betas { get; init; } = { 0.9, 0.999 };
+    [Length(2, 2)] public double[] Betas { get; init; } = { 0.9, 0.999 };
 
     [Range(0.0, 1.0)] public double WeightDecay { get; init; } = 1e-4;
 
