@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 
 namespace Lumi.Models.Tests;
 
+[Collection(TorchCollection.Name)]
 public sealed class NativeLibraryTests
 {
     private const string Glibcxx = "GLIBCXX_3.4.32";

@@ -5,6 +5,7 @@ using TorchSharp;
 
 namespace Lumi.Models.Tests.Devices;
 
+[Collection(TorchCollection.Name)]
 public sealed class TorchDevicesTests
 {
     [Fact]
