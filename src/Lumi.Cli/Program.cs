@@ -1,1 +1,6 @@
-namespace Lumi.Cli; public static class Program { public static int Main(string[] args) => 0; }
+namespace Lumi.Cli;
+
+public static class Program
+{
+    public static int Main(string[] args) => LumiCli.Run(args, Console.Out, Console.Error);
+}

@@ -1,0 +1,32 @@
+using Lumi.Data.Errors;
+
+namespace Lumi.Cli.Errors;
+
+/// <summary>The exit codes of <c>lumi</c>, documented in README ("Exit codes").</summary>
+public static class ExitCodes
+{
+    public const int Ok = 0;
+
+    /// <summary>An unexpected failure: a bug in Lumi (the message says to rerun with --verbose and report it).</summary>
+    public const int Internal = 1;
+
+    /// <summary>The command line or the configuration is invalid.</summary>
+    public const int Usage = 2;
+
+    /// <summary>Input data (dataset, image, class list, checkpoint, model file) is missing or malformed.</summary>
+    public const int InputData = 3;
+
+    /// <summary>Batch work finished, but some items failed (each one reported in the output).</summary>
+    public const int PartialFailure = 4;
+
+    /// <summary>Not available here: a command not built yet, or a device or runtime this machine lacks.</summary>
+    public const int Unavailable = 5;
+
+    public static int For(Exception exception) => exception switch
+    {
+        UsageException => Usage,
+        InputDataException => InputData,
+        UnavailableException => Unavailable,
+        _ => Internal,
+    };
+}
