@@ -9,7 +9,7 @@ namespace Lumi.Models.Tests.FasterRcnn;
 /// |Δscore| ≤ 1e-3), leaving out detections whose score lies within 1e-3 of a threshold
 /// (the score threshold, or the last score kept when an image is capped at 100); ≥ 98% must match.
 /// </summary>
-[Collection("Model")]
+[Collection(TorchCollection.Name)]
 public sealed class Float32ParityTests(ITestOutputHelper output)
 {
     private const double ScoreSlack = 1e-3;

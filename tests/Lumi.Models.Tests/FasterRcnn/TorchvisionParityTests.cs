@@ -8,7 +8,7 @@ namespace Lumi.Models.Tests.FasterRcnn;
 /// Lumi's Faster R-CNN against torchvision 0.14 on the same weights and inputs (tests/reference/model_reference.py).
 /// Float64 on both sides: every stage to 1e-6 of the reference's largest magnitude.
 /// </summary>
-[Collection("Model")]
+[Collection(TorchCollection.Name)]
 public sealed class TorchvisionParityTests(ITestOutputHelper output)
 {
     private const double Tolerance = 1e-6;
