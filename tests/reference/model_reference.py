@@ -14,8 +14,10 @@ The transform's resize is disabled (images are fed at their final size): Lumi re
 the model (shared/DESIGN.md §1), and the resize rule is checked on its own.
 Usage: /usr/bin/python3 model_reference.py OUT_DIR
 """
+import collections
 import functools
 import json
+import re
 import os
 import sys
 
@@ -139,6 +141,8 @@ def run(case, out):
                 io[f"{prefix}_neg_{i}"] = neg[i]
 
     st.save({k: v for k, v in model.state_dict().items()}, os.path.join(out, f"{name}.weights.safetensors"))
+    if case.get("pth"):
+        save_pth(model, os.path.join(out, name))
     st.save(io, os.path.join(out, f"{name}.io.safetensors"))
     meta = {k: v for k, v in case.items() if k != "dtype"}
     meta["dtype"] = str(case["dtype"]).replace("torch.", "")
@@ -150,6 +154,21 @@ def run(case, out):
           (", ".join(f"{k}={float(v):.4f}" for k, v in losses.items()) if case["losses"] else "-"))
 
 
+def save_pth(model, stem):
+    """As torchvision publishes weights: the legacy format with pre-0.13 key names; and the zip format with today's."""
+    sd = model.state_dict()
+    torch.save(sd, stem + ".zip.pth")
+    old = collections.OrderedDict()
+    for k, v in sd.items():
+        k = re.sub(r"^(backbone\.fpn\.(inner|layer)_blocks\.\d+)\.0\.", r"\1.", k)
+        k = re.sub(r"^rpn\.head\.conv\.0\.0\.", "rpn.head.conv.", k)
+        old[k] = v
+    old._metadata = collections.OrderedDict((m, dict(v)) for m, v in sd._metadata.items())
+    for m in ("backbone.fpn", "rpn.head"):
+        old._metadata[m]["version"] = 1
+    torch.save(old, stem + ".legacy.pth", _use_new_zipfile_serialization=False)
+
+
 CASES = [
     dict(name="r18_frozen_f64", backbone="resnet18", frozen=True, eps=1e-5, num_classes=5, seed=11,
          dtype=torch.float64, sizes=[(256, 320), (224, 288)], losses=True, rpn_std=0.05, cls_std=0.2),
@@ -159,6 +178,9 @@ CASES = [
          dtype=torch.float64, sizes=[(192, 256)], losses=False, rpn_std=0.05, cls_std=0.2),
     dict(name="r18_frozen_f32", backbone="resnet18", frozen=True, eps=1e-5, num_classes=8, seed=14,
          dtype=torch.float32, sizes=[(320, 416), (288, 352), (256, 256)], losses=False, rpn_std=0.05, cls_std=0.2),
+    # torchvision's published COCO layout: 91 outputs, frozen batch norm with epsilon 0, legacy .pth with old key names.
+    dict(name="r50_coco_f32", backbone="resnet50", frozen=True, eps=0.0, num_classes=90, seed=15,
+         dtype=torch.float32, sizes=[(224, 288)], losses=False, rpn_std=0.05, cls_std=0.2, pth=True),
 ]
 
 

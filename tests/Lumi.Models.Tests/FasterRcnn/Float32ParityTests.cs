@@ -29,44 +29,13 @@ public sealed class Float32ParityTests(ITestOutputHelper output)
             var refLabels = c.Io[$"det_labels_{i}"];
             var d = detections[i];
             Assert.True(refBoxes.shape[0] > 10, "the float32 case needs varied detections");
-            double cut = Cut(refScores, c.Options.RoiHeads.DetectionsPerImage);
-            (int t, int m) = CountMatches(refBoxes, refScores, refLabels, d.Boxes, d.Scores, d.Labels, cut, c.Options.RoiHeads.ScoreThreshold);
-            (int rt, int rm) = CountMatches(d.Boxes, d.Scores, d.Labels, refBoxes, refScores, refLabels, cut, c.Options.RoiHeads.ScoreThreshold);
+            double cut = DetectionMatching.Cut(refScores, c.Options.RoiHeads.DetectionsPerImage);
+            (int t, int m) = DetectionMatching.CountMatches(refBoxes, refScores, refLabels, d.Boxes, d.Scores, d.Labels, cut, c.Options.RoiHeads.ScoreThreshold, ScoreSlack);
+            (int rt, int rm) = DetectionMatching.CountMatches(d.Boxes, d.Scores, d.Labels, refBoxes, refScores, refLabels, cut, c.Options.RoiHeads.ScoreThreshold, ScoreSlack);
             total += t; matched += m; reverseTotal += rt; reverseMatched += rm;
             output.WriteLine($"image {i}: torchvision {refBoxes.shape[0]}, Lumi {d.Boxes.shape[0]}, matched {m}/{t}, reverse {rm}/{rt}");
         }
         Assert.True(matched >= 0.98 * total, $"{matched} of {total} torchvision detections matched");
         Assert.True(reverseMatched >= 0.98 * reverseTotal, $"{reverseMatched} of {reverseTotal} Lumi detections matched");
-    }
-
-    /// <summary>The lowest kept score when an image was capped (a threshold in effect), else -∞.</summary>
-    private static double Cut(Tensor scores, int cap) =>
-        scores.shape[0] >= cap ? scores.min().item<float>() : double.NegativeInfinity;
-
-    private static (int Total, int Matched) CountMatches(Tensor boxes, Tensor scores, Tensor labels,
-        Tensor otherBoxes, Tensor otherScores, Tensor otherLabels, double cut, double threshold)
-    {
-        var s = scores.data<float>().ToArray();
-        var l = labels.data<long>().ToArray();
-        var os = otherScores.data<float>().ToArray();
-        var ol = otherLabels.data<long>().ToArray();
-        var iou = otherBoxes.shape[0] == 0 ? null : Boxes.BoxIou(boxes, otherBoxes);
-        int total = 0, matched = 0;
-        for (int i = 0; i < s.Length; i++)
-        {
-            if (Math.Abs(s[i] - threshold) <= ScoreSlack || Math.Abs(s[i] - cut) <= ScoreSlack) continue;
-            total++;
-            if (iou is null) continue;
-            var row = iou[i].data<float>().ToArray();
-            for (int j = 0; j < os.Length; j++)
-            {
-                if (ol[j] == l[i] && row[j] >= 0.99 && Math.Abs(os[j] - s[i]) <= ScoreSlack)
-                {
-                    matched++;
-                    break;
-                }
-            }
-        }
-        return (total, matched);
     }
 }

@@ -1,0 +1,101 @@
+using Lumi.Data.Classes;
+using Lumi.Data.Errors;
+using Lumi.Models.FasterRcnn;
+using static TorchSharp.torch;
+
+namespace Lumi.Models.Checkpoints;
+
+/// <summary>
+/// Turns a torchvision Faster R-CNN state dict (<c>.pth</c>, zip or legacy format, read as data) into a
+/// Lumi checkpoint folder: pre-0.13 key names upgraded as torchvision's loader does, every key and shape
+/// checked against the model built from the options, weights written under torchvision's names.
+/// </summary>
+public static class TorchvisionImporter
+{
+    private const string Prefix = "fasterrcnn_";
+    private const string Suffix = "_fpn";
+    private const string ClassifierKey = "roi_heads.box_predictor.cls_score.weight";
+
+    /// <summary>Architectures accepted by <see cref="TorchvisionImportOptions.Arch"/>.</summary>
+    public static IReadOnlyList<string> Architectures { get; } =
+        new[] { "resnet18", "resnet34", "resnet50", "resnet101" }.Select(b => Prefix + b + Suffix).ToArray();
+
+    /// <summary>Reads <paramref name="pthPath"/>, checks it, and writes a new checkpoint folder at <paramref name="folder"/>.</summary>
+    public static CheckpointInfo Import(string pthPath, TorchvisionImportOptions options, string folder)
+    {
+        if (!Architectures.Contains(options.Arch))
+            throw new UsageException($"--arch: '{options.Arch}' is not supported; choose one of {string.Join(", ", Architectures)}");
+        if (!File.Exists(pthPath))
+            throw new InputDataException($"{pthPath}: no such file");
+
+        TorchStateDict file;
+        try
+        {
+            file = TorchFileReader.Read(pthPath);
+        }
+        catch (Exception e) when (e is InvalidDataException or NotSupportedException or EndOfStreamException)
+        {
+            throw new InputDataException(e.Message.StartsWith(pthPath, StringComparison.Ordinal) ? e.Message : $"{pthPath}: {e.Message}", e);
+        }
+
+        using (file)
+        {
+            var rename = TorchvisionKeys.UpgradeFor(file.ModuleVersions);
+            var tensors = new Dictionary<string, Tensor>();
+            foreach (var (key, value) in file.Tensors)
+            {
+                if (rename(key) is string name) tensors[name] = value;
+            }
+            if (!tensors.TryGetValue(ClassifierKey, out var classifier))
+                throw new InputDataException($"{pthPath}: no '{ClassifierKey}' — this is not a torchvision Faster R-CNN state dict");
+            int outputs = (int)classifier.shape[0];
+            ClassList classes = options.Classes ?? (outputs == ClassList.Coco.Count + 1
+                ? ClassList.Coco
+                : throw new UsageException($"{pthPath}: the weights have {outputs - 1} classes (+ background); give them with --classes ({ClassList.Usage})"));
+            if (classes.Count + 1 != outputs)
+                throw new UsageException($"{pthPath}: the weights have {outputs - 1} classes (+ background) but --classes gives {classes.Count}");
+
+            // Frozen batch norm unless the file carries batch-norm counters (a model trained with BatchNorm2d).
+            bool frozen = !tensors.Keys.Any(k => k.StartsWith("backbone.body.", StringComparison.Ordinal)
+                                                 && k.EndsWith("." + StateDictLoader.NumBatchesTracked, StringComparison.Ordinal));
+            string backbone = options.Arch[Prefix.Length..^Suffix.Length];
+            var modelOptions = new FasterRcnnOptions
+            {
+                NumClasses = classes.Count,
+                Backbone = new BackboneOptions
+                {
+                    Name = backbone,
+                    FrozenBatchNorm = frozen,
+                    BatchNormEps = options.BatchNormEps,
+                    TrainableLayers = frozen ? 3 : 5,
+                },
+            };
+
+            using var scope = NewDisposeScope();
+            var model = new FasterRcnn.FasterRcnn(modelOptions);
+            try
+            {
+                StateDictLoader.Load(model, tensors, strict: true);
+            }
+            catch (StateDictLoadException e)
+            {
+                throw new InputDataException($"{pthPath}: does not fit {options.Arch}: {e.Message}", e);
+            }
+
+            bool coco = ReferenceEquals(classes, ClassList.Coco);
+            var info = new CheckpointInfo
+            {
+                Id = options.Id ?? CheckpointId.New(),
+                Name = options.Name ?? Path.GetFileNameWithoutExtension(pthPath),
+                Alias = options.Alias,
+                Description = options.Description ?? $"Imported from torchvision weights {Path.GetFileName(pthPath)}",
+                Arch = options.Arch,
+                Classes = classes.ToList(),
+                Dataset = new CheckpointDataset(options.Dataset ?? (coco ? "coco" : "custom"), classes.Count),
+                CreatedAt = DateTimeOffset.UtcNow,
+                Model = modelOptions,
+            };
+            return CheckpointWriter.Write(folder, info, model.state_dict());
+        }
+    }
+}
