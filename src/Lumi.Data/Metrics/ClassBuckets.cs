@@ -76,9 +76,16 @@ internal sealed class ClassBuckets
             }
         }
 
-        var buckets = new ClassBuckets[classCount];
-        var gtFill = new int[imageCount];
-        var detFill = new int[imageCount];
+        // Prefix sums turn the counts into start offsets; then one pass over the images fills every class's arrays
+        // image-major (a class's cursor only moves forward because images are visited in order).
+        var gtBoxes = new double[classCount][];
+        var gtDifficult = new bool[classCount][];
+        var detBoxes = new double[classCount][];
+        var detScores = new double[classCount][];
+        var detImage = new int[classCount][];
+        var gtCursor = new int[classCount];
+        var detCursor = new int[classCount];
+        var nonDifficult = new int[classCount];
         for (int c = 0; c < classCount; c++)
         {
             int[] gtStart = gtCounts[c], detStart = detCounts[c];
@@ -87,70 +94,69 @@ internal sealed class ClassBuckets
                 gtStart[i + 1] += gtStart[i];
                 detStart[i + 1] += detStart[i];
             }
-            int gtTotal = gtStart[imageCount], detTotal = detStart[imageCount];
-            var gtBoxes = new double[4 * gtTotal];
-            var gtDifficult = new bool[gtTotal];
-            var detBoxes = new double[4 * detTotal];
-            var detScores = new double[detTotal];
-            var detImage = new int[detTotal];
-            int nonDifficult = 0;
-            if (gtTotal > 0 || detTotal > 0)
+            gtBoxes[c] = new double[4 * gtStart[imageCount]];
+            gtDifficult[c] = new bool[gtStart[imageCount]];
+            detBoxes[c] = new double[4 * detStart[imageCount]];
+            detScores[c] = new double[detStart[imageCount]];
+            detImage[c] = new int[detStart[imageCount]];
+        }
+        for (int i = 0; i < imageCount; i++)
+        {
+            var gts = images[i].GroundTruth;
+            for (int k = 0; k < gts.Count; k++)
             {
-                for (int i = 0; i < imageCount; i++)
-                {
-                    if (gtStart[i + 1] > gtStart[i])
-                    {
-                        int o = gtStart[i];
-                        foreach (var g in images[i].GroundTruth)
-                        {
-                            if (g.ClassIndex != c) continue;
-                            gtBoxes[4 * o] = g.X1; gtBoxes[4 * o + 1] = g.Y1; gtBoxes[4 * o + 2] = g.X2; gtBoxes[4 * o + 3] = g.Y2;
-                            gtDifficult[o] = g.Difficult;
-                            if (!g.Difficult) nonDifficult++;
-                            o++;
-                        }
-                    }
-                    if (detStart[i + 1] > detStart[i])
-                    {
-                        int o = detStart[i];
-                        foreach (var d in images[i].Detections)
-                        {
-                            if (d.ClassIndex != c) continue;
-                            detBoxes[4 * o] = d.X1; detBoxes[4 * o + 1] = d.Y1; detBoxes[4 * o + 2] = d.X2; detBoxes[4 * o + 3] = d.Y2;
-                            detScores[o] = d.Score;
-                            detImage[o] = i;
-                            o++;
-                        }
-                    }
-                }
+                var g = gts[k];
+                int c = g.ClassIndex, o = gtCursor[c]++;
+                double[] b = gtBoxes[c];
+                b[4 * o] = g.X1; b[4 * o + 1] = g.Y1; b[4 * o + 2] = g.X2; b[4 * o + 3] = g.Y2;
+                gtDifficult[c][o] = g.Difficult;
+                if (!g.Difficult) nonDifficult[c]++;
             }
+            var dets = images[i].Detections;
+            for (int k = 0; k < dets.Count; k++)
+            {
+                var d = dets[k];
+                int c = d.ClassIndex, o = detCursor[c]++;
+                double[] b = detBoxes[c];
+                b[4 * o] = d.X1; b[4 * o + 1] = d.Y1; b[4 * o + 2] = d.X2; b[4 * o + 3] = d.Y2;
+                detScores[c][o] = d.Score;
+                detImage[c][o] = i;
+            }
+        }
 
-            var byScore = new int[detTotal];
-            for (int k = 0; k < detTotal; k++) byScore[k] = k;
+        var buckets = new ClassBuckets[classCount];
+        Parallel.For(0, classCount, c =>
+        {
+            double[] scores = detScores[c];
+            int[] image = detImage[c];
+            int[] detStart = detCounts[c];
+            var byScore = new int[scores.Length];
+            for (int k = 0; k < byScore.Length; k++) byScore[k] = k;
             Array.Sort(byScore, (a, b) =>
             {
-                int s = detScores[b].CompareTo(detScores[a]);
+                int s = scores[b].CompareTo(scores[a]);
                 return s != 0 ? s : a.CompareTo(b);
             });
-            var byImage = new int[detTotal];
-            Array.Copy(detStart, detFill, imageCount);
-            foreach (int k in byScore) byImage[detFill[detImage[k]]++] = k;
+            var byImage = new int[scores.Length];
+            var fill = new int[imageCount];
+            Array.Copy(detStart, fill, imageCount);
+            foreach (int k in byScore) byImage[fill[image[k]]++] = k;
 
             buckets[c] = new ClassBuckets
             {
                 ClassIndex = c,
-                GtBoxes = gtBoxes,
-                GtDifficult = gtDifficult,
-                GtImageStart = gtStart,
-                DetBoxes = detBoxes,
-                DetScores = detScores,
-                DetImage = detImage,
+                GtBoxes = gtBoxes[c],
+                GtDifficult = gtDifficult[c],
+                GtImageStart = gtCounts[c],
+                DetBoxes = detBoxes[c],
+                DetScores = scores,
+                DetImage = image,
                 DetImageStart = detStart,
                 ByScore = byScore,
                 ByImageThenScore = byImage,
-                NonDifficult = nonDifficult,
+                NonDifficult = nonDifficult[c],
             };
-        }
+        });
         return buckets;
     }
 

@@ -131,6 +131,13 @@ internal static class CocoMatching
         var q = new double[recallThresholds.Length];
         var perThreshold = new double[t];
         int ap75Index = Array.IndexOf(iouThresholds, 0.75);
+        // The evaluation order (descending score, ties in image then detection order) keeping the first N of each image.
+        var kept = new int[maxDets.Length][];
+        for (int mi = 0; mi < maxDets.Length; mi++)
+        {
+            int maxDet = maxDets[mi];
+            kept[mi] = Array.FindAll(c.ByScore, d => rank[d] < maxDet);
+        }
         for (int ai = 0; ai < a; ai++)
         {
             recall[ai] = new double?[maxDets.Length];
@@ -146,9 +153,8 @@ internal static class CocoMatching
                 {
                     int tp = 0, fp = 0, k = 0;
                     int row = ti * n;
-                    foreach (int d in c.ByScore)
+                    foreach (int d in kept[mi])
                     {
-                        if (rank[d] >= maxDet) continue;
                         byte outcome = s[row + d];
                         if (outcome == 2) continue;
                         if (outcome == 1) tp++; else fp++;
