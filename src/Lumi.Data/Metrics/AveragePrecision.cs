@@ -62,15 +62,20 @@ public static class AveragePrecision
             throw new ArgumentException($"recall has {recall.Length} points and precision {precision.Length}: they must have the same length.");
         if (result.Length != recallThresholds.Length)
             throw new ArgumentException($"result has length {result.Length}: it must have one slot per recall threshold ({recallThresholds.Length}).");
+        InterpolatedPrecisionInPlace(recall, precision.ToArray(), recallThresholds, result);
+    }
+
+    /// <summary><see cref="InterpolatedPrecision"/> that turns <paramref name="precision"/> into its envelope instead of copying it.</summary>
+    internal static void InterpolatedPrecisionInPlace(ReadOnlySpan<double> recall, Span<double> precision, ReadOnlySpan<double> recallThresholds, Span<double> result)
+    {
         int n = recall.Length;
-        double[] envelope = precision.ToArray();
         for (int i = n - 1; i > 0; i--)
-            if (envelope[i] > envelope[i - 1]) envelope[i - 1] = envelope[i];
+            if (precision[i] > precision[i - 1]) precision[i - 1] = precision[i];
         int k = 0;
         for (int j = 0; j < recallThresholds.Length; j++)
         {
             while (k < n && recall[k] < recallThresholds[j]) k++;
-            result[j] = k < n ? envelope[k] : 0;
+            result[j] = k < n ? precision[k] : 0;
         }
     }
 

@@ -165,7 +165,7 @@ internal static class CocoMatching
                     recallSum += tp / npig;
                     if (precisionToo)
                     {
-                        AveragePrecision.InterpolatedPrecision(rc.AsSpan(0, k), pr.AsSpan(0, k), recallThresholds, q);
+                        AveragePrecision.InterpolatedPrecisionInPlace(rc.AsSpan(0, k), pr.AsSpan(0, k), recallThresholds, q);
                         perThreshold[ti] = q.Average();
                     }
                 }
