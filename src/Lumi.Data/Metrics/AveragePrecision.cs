@@ -10,7 +10,8 @@ public static class AveragePrecision
     /// <summary>
     /// VOC2007's 11-point interpolated AP: the mean over t = 0, 0.1, …, 1 of the highest precision at recall ≥ t
     /// (0 where the curve never reaches t). The thresholds are <c>k / 10.0</c>, the doubles nearest to the decimal
-    /// values, so a recall of exactly 3/10 reaches t = 0.3 (a running sum 0.1 + 0.1 + 0.1 would not).
+    /// values, so a recall of exactly 3/10 reaches t = 0.3 (numpy's <c>arange(0, 1.1, 0.1)</c>, which some Python ports use,
+    /// gives 0.30000000000000004 there and would not).
     /// </summary>
     public static double ElevenPoint(IReadOnlyList<double> recall, IReadOnlyList<double> precision)
     {

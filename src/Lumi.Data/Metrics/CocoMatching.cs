@@ -18,7 +18,9 @@ internal sealed record CocoClassOutcome(double?[] Ap, double? Ap50, double? Ap75
 /// A detection matched to an ignored box is ignored, and so is an unmatched detection whose own area is outside the
 /// range. Then over all images: the first N detections of each image (N = 1, 10, 100), ordered by descending score
 /// (ties in image order, then in score order within the image); precision is the envelope read at the 101 recall
-/// thresholds; recall is the final recall. Areas are box areas on continuous coordinates.
+/// thresholds; recall is the final recall. Areas are box areas on continuous coordinates. Precision is tp / (tp + fp)
+/// without pycocotools' 2^-52 in the denominator (so a perfect class scores exactly 1, not 1 - 2^-52); ignored
+/// detections add no point (in pycocotools they repeat the previous one, which changes no interpolated value).
 /// </remarks>
 internal static class CocoMatching
 {
