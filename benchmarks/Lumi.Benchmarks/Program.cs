@@ -1,3 +1,9 @@
 using BenchmarkDotNet.Running;
+using Lumi.Benchmarks;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// `model-speed DIR [REPEATS]` is the Lumi half of benchmarks/model_speed.sh (seconds-long runs that
+// BenchmarkDotNet would repeat for minutes); everything else goes to BenchmarkDotNet.
+if (args.Length > 0 && args[0] == "model-speed")
+    return ModelSpeed.Run(args[1..]);
+BenchmarkSwitcher.FromAssembly(typeof(ModelSpeed).Assembly).Run(args);
+return 0;
