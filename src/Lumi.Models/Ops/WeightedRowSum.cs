@@ -12,8 +12,11 @@ namespace Lumi.Models.Ops;
 /// </summary>
 internal sealed class WeightedRowSum : torch.autograd.SingleTensorFunction<WeightedRowSum>
 {
-    /// <summary>Gathered values per chunk: small enough to be reused from the allocator and stay in cache.</summary>
-    private const long ChunkElements = 1L << 20;
+    /// <summary>
+    /// Gathered values per chunk (16 MiB in float32). Much smaller chunks mean many small parallel regions, which
+    /// crawl on an oversubscribed CPU while OpenMP workers spin; much larger ones pay for fresh pages every chunk.
+    /// </summary>
+    private const long ChunkElements = 1L << 22;
 
     public override string Name => nameof(WeightedRowSum);
 
