@@ -11,16 +11,16 @@ namespace Lumi.Models.Ops;
 /// Every output bin averages <c>gh × gw</c> bilinear samples; each sample reads four feature-map cells.
 /// The sample positions and weights are computed for all RoIs at once with torchvision's border rules
 /// (a sample with y &lt; -1 or y &gt; H contributes 0; y ≤ 0 reads row 0; y at or beyond row H-1 reads row
-/// H-1; likewise for x). The features are read as rows of a <c>[N·H·W, C]</c> view with one
-/// <c>index_select</c> per chunk of RoIs and combined with their weights by a batched matmul, so memory
-/// stays bounded (about <see cref="ChunkElements"/> gathered values at a time) and no RoI is handled by a
-/// host loop. With an adaptive sampling ratio the RoIs are grouped by grid size (one host copy of the sizes).
+/// H-1; likewise for x). The features are read as rows of a <c>[N·H·W, C]</c> view and blended with their
+/// weights by <see cref="WeightedRowSum"/>, a custom autograd function that gathers in small chunks and
+/// accumulates the input gradient with one <c>index_add_</c> per chunk into a single buffer, so memory
+/// stays bounded and no RoI is handled by a host loop. With an adaptive sampling ratio the RoIs are grouped by grid size (one host copy of the sizes).
 /// RoI coordinates get no gradient, as in torchvision.
 /// </remarks>
 public static class RoiAlign
 {
-    /// <summary>Upper bound on the gathered feature values held at once (per chunk).</summary>
-    private const long ChunkElements = 1L << 24;
+    /// <summary>Upper bound on the taps (sample corners, each an index and a weight) built at once.</summary>
+    private const long ChunkTaps = 1L << 22;
 
     /// <summary>
     /// Pools <paramref name="rois"/> from <paramref name="input"/>.
@@ -152,10 +152,11 @@ public static class RoiAlign
         long c = flat.shape[1];
         long k = g.Count;
         long bins = (long)ph * pw;
-        // Split the sample rows into blocks, then the RoIs into chunks, so one gather holds at most ChunkElements values.
-        long perSampleRow = bins * gridW * 4 * c;
-        long rowsPerBlock = Math.Clamp(ChunkElements / Math.Max(perSampleRow, 1), 1, gridH);
-        long roisPerChunk = Math.Clamp(ChunkElements / Math.Max(perSampleRow * rowsPerBlock, 1), 1, k);
+        // Split the sample rows into blocks, then the RoIs into chunks, so that at most ChunkTaps taps exist at once
+        // (one chunk for sampling ratio 2 and up to ~5000 RoIs).
+        long perSampleRow = bins * gridW * 4;
+        long rowsPerBlock = Math.Clamp(ChunkTaps / Math.Max(perSampleRow, 1), 1, gridH);
+        long roisPerChunk = Math.Clamp(ChunkTaps / Math.Max(perSampleRow * rowsPerBlock, 1), 1, k);
 
         var chunks = new List<Tensor>();
         for (long r0 = 0; r0 < k; r0 += roisPerChunk)
@@ -234,8 +235,7 @@ public static class RoiAlign
 
         long bins = (long)ph * pw;
         long taps = gridRows * gridCols * 4;
-        var values = flat.index_select(0, index.reshape(-1)).view(kc * bins, taps, c);
-        var summed = torch.bmm(weight.reshape(kc * bins, 1, taps), values);           // [kc*bins, 1, C]
-        return summed.view(kc, bins, c);
+        var pooled = WeightedRowSum.Apply(flat, index.reshape(kc * bins, taps), weight.reshape(kc * bins, taps)); // [kc*bins, C]
+        return pooled.view(kc, bins, c);
     }
 }

@@ -32,20 +32,24 @@ public static class ReferenceData
     /// The output file of <paramref name="script"/> (a file name in <c>tests/reference/</c>, e.g.
     /// <c>"ops_reference.py"</c>), generating it first if the cache has none for the script's current content.
     /// </summary>
-    public static string Get(string script)
+    public static string Get(string script) =>
+        Get(script, ScriptsDirectory, Environment.GetEnvironmentVariable(PythonVariable) is { Length: > 0 } p ? p : DefaultPython);
+
+    /// <summary><see cref="Get(string)"/> with the scripts' folder and the interpreter given (for tests of this helper).</summary>
+    internal static string Get(string script, string scriptsDirectory, string python)
     {
-        string scriptPath = Path.Combine(ScriptsDirectory, script);
+        string scriptPath = Path.Combine(scriptsDirectory, script);
         if (!File.Exists(scriptPath))
         {
-            var available = Directory.Exists(ScriptsDirectory)
-                ? string.Join(", ", Directory.GetFiles(ScriptsDirectory, "*.py").Select(Path.GetFileName).Order(StringComparer.Ordinal))
+            var available = Directory.Exists(scriptsDirectory)
+                ? string.Join(", ", Directory.GetFiles(scriptsDirectory, "*.py").Select(Path.GetFileName).Order(StringComparer.Ordinal))
                 : "(none)";
-            throw new FileNotFoundException($"No reference script '{script}' in {ScriptsDirectory}. Available: {available}.", scriptPath);
+            throw new FileNotFoundException($"No reference script '{script}' in {scriptsDirectory}. Available: {available}.", scriptPath);
         }
         string hash = ContentHash(scriptPath);
         string name = Path.GetFileNameWithoutExtension(script);
-        string outputPath = Path.Combine(ScriptsDirectory, "out", $"{name}-{hash}", $"{name}.safetensors");
-        return Runs.GetOrAdd(outputPath, p => new Lazy<string>(() => Generate(scriptPath, p))).Value;
+        string outputPath = Path.Combine(scriptsDirectory, "out", $"{name}-{hash}", $"{name}.safetensors");
+        return Runs.GetOrAdd(outputPath, p => new Lazy<string>(() => Generate(scriptPath, p, python))).Value;
     }
 
     /// <summary>
@@ -59,14 +63,14 @@ public static class ReferenceData
             throw new FileNotFoundException($"No reference script '{script}' in {ScriptsDirectory}.", scriptPath);
         string name = Path.GetFileNameWithoutExtension(script);
         string outputPath = Path.Combine(ScriptsDirectory, "out", $"{name}-{ContentHash(scriptPath)}", "files");
-        return Runs.GetOrAdd(outputPath, p => new Lazy<string>(() => Generate(scriptPath, p))).Value;
+        string python = Environment.GetEnvironmentVariable(PythonVariable) is { Length: > 0 } p ? p : DefaultPython;
+        return Runs.GetOrAdd(outputPath, o => new Lazy<string>(() => Generate(scriptPath, o, python))).Value;
     }
 
-    private static string Generate(string scriptPath, string outputPath)
+    private static string Generate(string scriptPath, string outputPath, string python)
     {
         if (File.Exists(outputPath) || Directory.Exists(outputPath)) return outputPath;
         Directory.CreateDirectory(Path.GetDirectoryName(outputPath)!);
-        string python = Environment.GetEnvironmentVariable(PythonVariable) is { Length: > 0 } p ? p : DefaultPython;
         if (!File.Exists(python))
             throw new InvalidOperationException(
                 $"Reference data for {Path.GetFileName(scriptPath)} needs {python}, which does not exist. " +
