@@ -77,11 +77,37 @@ public static class NonMaxSuppression
         using var scope = torch.NewDisposeScope();
         if (boxes.numel() == 0)
             return torch.empty(0, ScalarType.Int64, boxes.device).MoveToOuterDisposeScope();
+        if (boxes.shape[0] > PerCategoryAbove && boxes.device.type == DeviceType.CPU)
+            return PerCategory(boxes, scores, idxs, iouThreshold, strategy).MoveToOuterDisposeScope();
         var maxCoordinate = boxes.max();
         var one = torch.tensor(1, dtype: boxes.dtype, device: boxes.device);
         var offsets = idxs.to(boxes.dtype) * (maxCoordinate + one);
         var shifted = boxes + offsets[.., TensorIndex.None];
         return Nms(shifted, scores, iouThreshold, strategy).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Above this many boxes on the CPU, torchvision's <c>batched_nms</c> runs NMS once per category instead of
+    /// the coordinate trick (<c>boxes.numel() &gt; 4000</c>); so does Lumi, so that float32 IoUs are computed on
+    /// the same, unshifted coordinates.
+    /// </summary>
+    internal const long PerCategoryAbove = 1000;
+
+    /// <summary>NMS within each category, then all kept indices by decreasing score (torchvision's _batched_nms_vanilla).</summary>
+    private static Tensor PerCategory(Tensor boxes, Tensor scores, Tensor idxs, double iouThreshold, Strategy strategy)
+    {
+        var keep = torch.zeros(boxes.shape[0], ScalarType.Bool, boxes.device);
+        var categories = idxs.to(ScalarType.Int64).unique().Item1.data<long>().ToArray();
+        foreach (long category in categories)
+        {
+            using var inner = torch.NewDisposeScope();
+            var members = idxs.eq(category).nonzero().squeeze(1);
+            var kept = Nms(boxes.index_select(0, members), scores.index_select(0, members), iouThreshold, strategy);
+            keep.index_fill_(0, members.index_select(0, kept), true);
+        }
+        var indices = keep.nonzero().squeeze(1);
+        var order = scores.index_select(0, indices).sort(0, descending: true, stable: true).Indices;
+        return indices.index_select(0, order);
     }
 
     // ------------------------------------------------------------------ host: torchvision's CPU kernel, SIMD
