@@ -48,6 +48,7 @@ public static class CheckpointCommand
         var arch = new Option<string>("--arch")
         {
             Description = $"The torchvision architecture: {string.Join(", ", TorchvisionImporter.Architectures)}.",
+            HelpName = "ARCH",
             DefaultValueFactory = _ => "fasterrcnn_resnet50_fpn",
         };
         arch.AcceptOnlyFromAmong(TorchvisionImporter.Architectures.ToArray());
