@@ -8,10 +8,12 @@ namespace Lumi.Models.Tests.Export;
 /// </summary>
 public static class DetectionSets
 {
-    public sealed record Result(int Expected, int Actual, int Compared, int Unmatched, int UnmatchedReverse, double WorstIou, double WorstScoreDelta)
+    public sealed record Result(int Expected, int Actual, int Compared, int Unmatched, int UnmatchedReverse, double WorstIou, double WorstScoreDelta,
+        IReadOnlyList<string> Misses)
     {
         public override string ToString() =>
-            $"expected {Expected}, actual {Actual}, compared {Compared}, unmatched {Unmatched}/{UnmatchedReverse}, worst IoU {WorstIou:F6}, worst |Δscore| {WorstScoreDelta:E2}";
+            $"expected {Expected}, actual {Actual}, compared {Compared}, unmatched {Unmatched}/{UnmatchedReverse}, worst IoU {WorstIou:F6}, worst |Δscore| {WorstScoreDelta:E2}"
+            + string.Concat(Misses.Take(12).Select(m => Environment.NewLine + "  " + m));
     }
 
     public static Result Compare(ImageDetections expected, ImageDetections actual, double scoreThreshold, int cap,
@@ -19,10 +21,11 @@ public static class DetectionSets
     {
         double cut = Math.Max(Cut(expected, cap), Cut(actual, cap));
         bool Slack(float s) => Math.Abs(s - scoreThreshold) <= scoreTolerance || s <= cut + scoreTolerance;
-        var (unmatched, worstIou, worstDelta, compared) = OneWay(expected, actual, Slack, minIou, scoreTolerance);
-        var (reverse, worstIou2, worstDelta2, _) = OneWay(actual, expected, Slack, minIou, scoreTolerance);
+        var misses = new List<string>();
+        var (unmatched, worstIou, worstDelta, compared) = OneWay(expected, actual, Slack, minIou, scoreTolerance, misses, "expected");
+        var (reverse, worstIou2, worstDelta2, _) = OneWay(actual, expected, Slack, minIou, scoreTolerance, misses, "actual");
         return new Result(expected.Count, actual.Count, compared, unmatched, reverse,
-            Math.Min(worstIou, worstIou2), Math.Max(worstDelta, worstDelta2));
+            Math.Min(worstIou, worstIou2), Math.Max(worstDelta, worstDelta2), misses);
     }
 
     /// <summary>Asserts the rule above and returns the measured worst IoU and score difference.</summary>
@@ -38,7 +41,7 @@ public static class DetectionSets
     private static double Cut(ImageDetections d, int cap) => d.Count >= cap ? d.Scores.Min() : double.NegativeInfinity;
 
     private static (int Unmatched, double WorstIou, double WorstDelta, int Compared) OneWay(ImageDetections a, ImageDetections b,
-        Func<float, bool> slack, double minIou, double scoreTolerance)
+        Func<float, bool> slack, double minIou, double scoreTolerance, List<string> misses, string side)
     {
         int unmatched = 0, compared = 0;
         double worstIou = 1, worstDelta = 0;
@@ -55,7 +58,13 @@ public static class DetectionSets
                 double iou = Iou(a.Boxes.AsSpan(4 * i, 4), b.Boxes.AsSpan(4 * j, 4));
                 if (iou > bestIou) { bestIou = iou; best = j; }
             }
-            if (best < 0 || bestIou < minIou) { unmatched++; continue; }
+            if (best < 0 || bestIou < minIou)
+            {
+                unmatched++;
+                misses.Add($"{side} #{i} label {a.Labels[i]} score {a.Scores[i]:F6} box [{string.Join(", ", a.Boxes.Skip(4 * i).Take(4).Select(v => v.ToString("F3")))}]: "
+                    + (best < 0 ? "no same-label box within the score tolerance" : $"best IoU {bestIou:F6} (score {b.Scores[best]:F6})"));
+                continue;
+            }
             used[best] = true;
             worstIou = Math.Min(worstIou, bestIou);
             worstDelta = Math.Max(worstDelta, Math.Abs(b.Scores[best] - a.Scores[i]));

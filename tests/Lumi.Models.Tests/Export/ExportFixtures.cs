@@ -42,7 +42,27 @@ public static class ExportFixtures
             state["roi_heads.box_predictor.bbox_pred.weight"].normal_(0, 0.01);
         }
         model.eval();
+        NormalizePyramid(model, state);
         return model;
+    }
+
+    /// <summary>
+    /// Deep random ResNets (more so with batch-norm epsilon 0) grow their activations block by block, which ends in
+    /// saturated scores (ties at 1.0) and degenerate sub-pixel boxes. Scaling each FPN output convolution so its level
+    /// has unit standard deviation on a sample image keeps the heads in the regime a trained detector works in.
+    /// </summary>
+    private static void NormalizePyramid(Lumi.Models.FasterRcnn.FasterRcnn model, Dictionary<string, Tensor> state)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var (batch, sizes) = Batch(new[] { Image(12345, 128, 160) });
+        var levels = model.Backbone.forward(model.Transform(batch, sizes));
+        for (int i = 0; i < levels.Length - 1; i++)
+        {
+            double std = levels[i].std().item<float>();
+            state[$"backbone.fpn.layer_blocks.{i}.0.weight"].div_(std);
+            state[$"backbone.fpn.layer_blocks.{i}.0.bias"].div_(std);
+        }
     }
 
     /// <summary>A model with the same weights as <paramref name="model"/> but other options (e.g. test-time thresholds).</summary>

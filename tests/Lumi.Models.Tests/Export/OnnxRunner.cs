@@ -8,15 +8,14 @@ public sealed record ImageDetections(float[] Boxes, float[] Scores, long[] Label
 {
     public int Count => Scores.Length;
 
-    public static ImageDetections From(Lumi.Models.FasterRcnn.Detections d) => new(
-        d.Boxes.to(ScalarType.Float32).contiguous().data<float>().ToArray(),
-        d.Scores.to(ScalarType.Float32).contiguous().data<float>().ToArray(),
-        d.Labels.contiguous().data<long>().ToArray());
+    public static ImageDetections From(Lumi.Models.FasterRcnn.Detections d) => From(d.Boxes, d.Scores, d.Labels);
 
-    public static ImageDetections From(Tensor boxes, Tensor scores, Tensor labels) => new(
-        boxes.to(ScalarType.Float32).contiguous().data<float>().ToArray(),
-        scores.to(ScalarType.Float32).contiguous().data<float>().ToArray(),
-        labels.contiguous().data<long>().ToArray());
+    public static ImageDetections From(Tensor boxes, Tensor scores, Tensor labels) => new(Floats(boxes), Floats(scores), Longs(labels));
+
+    // TorchSharp's accessor throws on an empty tensor.
+    private static float[] Floats(Tensor t) => t.numel() == 0 ? Array.Empty<float>() : t.to(ScalarType.Float32).contiguous().data<float>().ToArray();
+
+    private static long[] Longs(Tensor t) => t.numel() == 0 ? Array.Empty<long>() : t.to(ScalarType.Int64).contiguous().data<long>().ToArray();
 }
 
 /// <summary>An exported graph in an ONNX Runtime CPU session with every graph optimisation on.</summary>
