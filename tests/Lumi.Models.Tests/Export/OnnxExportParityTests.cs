@@ -68,6 +68,13 @@ public sealed class OnnxExportParityTests(ITestOutputHelper output)
         strict.RoiHeads.ScoreThreshold = 0.3;
         Assert.True(AssertParity(strict, onnx, images, scoreThreshold: 0.3f, nmsThreshold: 0.3f, detectionsPerImage: 7) > 0);
 
+        // A high threshold, no cap reached: the counts themselves are compared.
+        var high = ExportFixtures.Clone(model, model.Options);
+        high.RoiHeads.ScoreThreshold = 0.6;
+        var (hb, hs) = ExportFixtures.Batch(images);
+        Assert.All(high.Detect(hb, hs), d => Assert.InRange(d.Scores.shape[0], 1, 99));
+        AssertParity(high, onnx, images, scoreThreshold: 0.6f);
+
         var loose = ExportFixtures.Clone(model, model.Options);
         loose.RoiHeads.ScoreThreshold = 0.001;
         AssertParity(loose, onnx, images, scoreThreshold: 0.001f);
