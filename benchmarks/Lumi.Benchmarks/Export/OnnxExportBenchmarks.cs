@@ -10,8 +10,12 @@ namespace Lumi.Benchmarks.Export;
 /// building the graph in memory (baseline: emitters, batch-norm folding, float32 weight copies) and the whole
 /// <see cref="OnnxExporter.Export"/> (serialisation, temporary file, rename).
 /// Run: dotnet run -c Release --project benchmarks/Lumi.Benchmarks -- --filter '*OnnxExport*'
+/// In process: this build's output holds the libLibTorchSharp.so that loads on GLIBCXX 3.4.30 systems
+/// (shared/DESIGN.md §8); a project BenchmarkDotNet generates would not.
 /// </summary>
-[SimpleJob(warmupCount: 1, iterationCount: 5)]
+[InProcess]
+[WarmupCount(1)]
+[IterationCount(5)]
 [MemoryDiagnoser]
 public class OnnxExportBenchmarks
 {
