@@ -9,7 +9,7 @@ namespace Lumi.Models.Ops;
 /// widths without "+1", centres at <c>x1 + 0.5 w</c>, <c>dw</c>/<c>dh</c> clamped at
 /// <see cref="BboxXformClip"/> before the exponential.
 /// </summary>
-public sealed class BoxCoder
+public sealed partial class BoxCoder
 {
     /// <summary>torchvision's default clamp for <c>dw</c>/<c>dh</c>: <c>log(1000 / 16)</c>.</summary>
     public static readonly double DefaultBboxXformClip = Math.Log(1000.0 / 16);

@@ -8,7 +8,7 @@ namespace Lumi.Models.Ops;
 /// with torchvision's semantics (<c>torchvision.ops.boxes</c>): no "+1" in widths, areas upcast
 /// from half precision to float32, results on the boxes' device.
 /// </summary>
-public static class Boxes
+public static partial class Boxes
 {
     /// <summary>Area of each box, <c>(x2 - x1) * (y2 - y1)</c>; half-precision boxes give float32 areas.</summary>
     public static Tensor BoxArea(Tensor boxes)
