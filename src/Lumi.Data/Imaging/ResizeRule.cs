@@ -23,19 +23,22 @@ public sealed record ResizeRule
     public int MinSize { get; }
     public int MaxSize { get; }
 
-    /// <summary>The output size for an input of <paramref name="width"/> × <paramref name="height"/>, in torchvision's double arithmetic.</summary>
+    /// <summary>The output size for an input of <paramref name="width"/> × <paramref name="height"/>, in torchvision's arithmetic (at least one pixel per axis).</summary>
     public ResizedSize OutputSize(int width, int height)
     {
         if (width <= 0 || height <= 0)
         {
             throw new ArgumentOutOfRangeException(nameof(width), $"image size must be positive, got {width}x{height}");
         }
-        double shortSide = Math.Min(width, height);
-        double longSide = Math.Max(width, height);
-        double scale = Math.Min(MinSize / shortSide, MaxSize / longSide);
-        // torch.nn.functional.interpolate: int(math.floor(float(size) * scale_factor)); at least one pixel.
-        int outWidth = Math.Max(1, (int)Math.Floor(width * scale));
-        int outHeight = Math.Max(1, (int)Math.Floor(height * scale));
+        // torchvision divides in float32 (the image shape is a tensor cast to float32) and hands the
+        // float32 scale to interpolate, which computes int(math.floor(float(size) * scale)) in doubles.
+        // Floats, not doubles, decide cases such as 333 * 200/333 (199 in double arithmetic, 200 here).
+        float shortSide = Math.Min(width, height);
+        float longSide = Math.Max(width, height);
+        // Python's `number / tensor` is `tensor.reciprocal() * number`.
+        float scale = MathF.Min(1f / shortSide * MinSize, 1f / longSide * MaxSize);
+        int outWidth = Math.Max(1, (int)Math.Floor(width * (double)scale));
+        int outHeight = Math.Max(1, (int)Math.Floor(height * (double)scale));
         return new ResizedSize(outWidth, outHeight, scale);
     }
 
