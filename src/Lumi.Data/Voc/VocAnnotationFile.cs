@@ -69,10 +69,10 @@ public static class VocAnnotationFile
         }
         catch (XmlException e)
         {
-            if (HasDoctype(bytes))
+            if (DoctypeLine(bytes) is int line)
             {
                 throw new InputDataException(
-                    $"{name}:{e.LineNumber}: annotation files may not contain a DTD (<!DOCTYPE>); it was refused, not expanded: " +
+                    $"{name}:{line}: annotation files may not contain a DTD (<!DOCTYPE>); it was refused, not expanded: " +
                     "entity definitions can read other files (XXE) or expand without bound (\"billion laughs\")", e);
             }
             throw new InputDataException($"{name}:{e.LineNumber}: malformed XML: {e.Message}", e);
@@ -228,6 +228,11 @@ public static class VocAnnotationFile
 
     private static int Line(XObject node) => node is IXmlLineInfo info && info.HasLineInfo() ? info.LineNumber : 0;
 
-    private static bool HasDoctype(byte[] bytes) =>
-        Encoding.UTF8.GetString(bytes).Contains("<!DOCTYPE", StringComparison.OrdinalIgnoreCase);
+    /// <summary>The 1-based line of the first <c>&lt;!DOCTYPE</c>, or null (the reader's exception gives no line for it).</summary>
+    private static int? DoctypeLine(byte[] bytes)
+    {
+        string text = Encoding.UTF8.GetString(bytes);
+        int at = text.IndexOf("<!DOCTYPE", StringComparison.OrdinalIgnoreCase);
+        return at < 0 ? null : 1 + text.AsSpan(0, at).Count('\n');
+    }
 }
