@@ -2,7 +2,7 @@
 
 Builds fasterrcnn_resnet50_fpn as it is fine-tuned from pretrained weights (frozen batch norm,
 3 trainable stages), writes its weights and one 800x1088 input for Lumi, then times the eval
-forward pass and one SGD training step with 2 threads. Usage: model_speed.py OUT_DIR [REPEATS]
+forward pass and one SGD training step with 2 threads. Usage: model_speed.py OUT_DIR REPEATS forward|train
 """
 import functools
 import json
@@ -22,6 +22,7 @@ import st  # noqa: E402
 torch.set_num_threads(2)
 out = sys.argv[1]
 repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 5
+mode = sys.argv[3] if len(sys.argv) > 3 else "forward"
 os.makedirs(out, exist_ok=True)
 torch.manual_seed(0)
 backbone = resnet_fpn_backbone(backbone_name="resnet50", weights=None,
@@ -46,9 +47,13 @@ def timed(fn):
     return statistics.median(times)
 
 
-model.eval()
-with torch.no_grad():
-    forward = timed(lambda: model([image]))
+result_path = os.path.join(out, "torchvision.json")
+result = json.load(open(result_path)) if os.path.exists(result_path) else {}
+result.update({"threads": torch.get_num_threads(), "torch": torch.__version__})
+if mode == "forward":
+    model.eval()
+    with torch.no_grad():
+        result["forward_s"] = timed(lambda: model([image]))
 
 model.train()
 optimizer = torch.optim.SGD([p for p in model.parameters() if p.requires_grad], lr=0.001, momentum=0.9)
@@ -61,8 +66,8 @@ def step():
     optimizer.step()
 
 
-train = timed(step)
-result = {"forward_s": forward, "train_step_s": train, "threads": torch.get_num_threads(), "torch": torch.__version__}
-with open(os.path.join(out, "torchvision.json"), "w") as f:
+if mode == "train":
+    result["train_step_s"] = timed(step)
+with open(result_path, "w") as f:
     json.dump(result, f)
 print(json.dumps(result))
