@@ -41,15 +41,22 @@ public sealed class CliTests
         var (code, stdout, stderr) = CliRunner.Run(command, "--help");
         Assert.Equal(ExitCodes.Ok, code);
         Assert.Empty(stderr);
-        Assert.Contains($" {command} [options]", stdout);
+        Assert.Contains($" {command} [", stdout);
         Assert.Contains("--verbose", stdout);
     }
 
+    /// <summary>Commands whose issue has not landed yet (export works; checkpoint has subcommands).</summary>
+    public static readonly TheoryData<string, int> NotBuiltYet = new()
+    {
+        { "train", 8 }, { "eval", 7 }, { "predict", 5 }, { "dataset", 9 }, { "server", 9 }, { "quickstart", 9 },
+        { "checkpoint list", 6 }, { "checkpoint download", 6 },
+    };
+
     [Theory]
-    [MemberData(nameof(Commands))]
+    [MemberData(nameof(NotBuiltYet))]
     public void CommandsNotBuiltYetSaySoOnOneLineAndFail(string command, int issue)
     {
-        var (code, stdout, stderr) = CliRunner.Run(command);
+        var (code, stdout, stderr) = CliRunner.Run(command.Split(' '));
         Assert.Equal(ExitCodes.Unavailable, code);
         Assert.Empty(stdout);
         Assert.Equal($"lumi {command} is not built yet (tracked in issue {issue})\n", stderr);
@@ -58,7 +65,6 @@ public sealed class CliTests
     [Theory]
     [InlineData("train")]
     [InlineData("eval")]
-    [InlineData("export")]
     [InlineData("predict")]
     public void ConfigErrorsAreUsageErrorsWithTheExactMessage(string command)
     {
