@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Lumi.Cli.Errors;
 
 namespace Lumi.Cli.Commands;
 
@@ -8,23 +7,5 @@ public static class PredictCommand
 {
     public const int Issue = 5;
 
-    public static Command Create()
-    {
-        var command = new Command("predict", "Detect objects in images and folders with ONNX Runtime (CUDA or CPU).");
-        var config = new ConfigOptions();
-        config.AddTo(command);
-        var device = CommonOptions.Device();
-        command.Options.Add(device);
-        command.SetAction(int (ParseResult result) =>
-        {
-            var loaded = config.Load(result);
-            _ = result.GetValue(device); // checked while parsing; each backend resolves it when the command runs
-            if (config.PrintIfAsked(result, loaded))
-            {
-                return ExitCodes.Ok;
-            }
-            throw NotBuiltYet.Command("predict", Issue);
-        });
-        return command;
-    }
+    public static Command Create() => PlannedCommand.Create("predict", "Detect objects in images and folders with ONNX Runtime (CUDA or CPU).", Issue, takesClasses: false);
 }

@@ -3,7 +3,6 @@ using Lumi.Data.Classes;
 using Lumi.Data.Errors;
 using Lumi.Models.Checkpoints;
 using Lumi.Models.Tests.FasterRcnn;
-using Lumi.Models.Tests.Reference;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 

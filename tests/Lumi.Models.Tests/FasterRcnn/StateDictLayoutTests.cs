@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Lumi.Models.FasterRcnn;
-using Lumi.Models.Tests.Reference;
 
 namespace Lumi.Models.Tests.FasterRcnn;
 

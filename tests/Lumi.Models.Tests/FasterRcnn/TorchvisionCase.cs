@@ -2,7 +2,6 @@ using System.Text.Json;
 using Lumi.Models.Checkpoints;
 using Lumi.Models.FasterRcnn;
 using Lumi.Models.Matching;
-using Lumi.Models.Tests.Reference;
 using TorchSharp;
 using static TorchSharp.torch;
 

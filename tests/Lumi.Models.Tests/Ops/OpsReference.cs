@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Lumi.Models.Checkpoints;
-using Lumi.Models.Tests.Reference;
 using static TorchSharp.torch;
 
 namespace Lumi.Models.Tests.Ops;

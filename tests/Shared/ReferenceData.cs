@@ -2,13 +2,15 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Security.Cryptography;
 
-namespace Lumi.Models.Tests.Reference;
+namespace Lumi.Tests.Reference;
 
 /// <summary>
 /// Runs a torchvision oracle script from <c>tests/reference/</c> when its output is missing and returns the
 /// path of that output. Outputs are cached in <c>tests/reference/out/&lt;script&gt;-&lt;hash&gt;/</c> (gitignored),
 /// keyed by the content of the script and of the shared helper <c>st.py</c>: editing either regenerates.
-/// A script is called as <c>python3 SCRIPT OUT_FILE</c> and must write one safetensors file to OUT_FILE.
+/// A script is called as <c>python3 SCRIPT OUT_FILE</c> and must write one safetensors file to OUT_FILE
+/// (or, with <see cref="GetDirectory"/>, as <c>python3 SCRIPT OUT_DIR</c>). Linked into every test project
+/// that needs an oracle (tests/Shared), so Lumi.Data's tests do not depend on Lumi.Models'.
 /// </summary>
 /// <remarks>
 /// The interpreter is Debian's <c>/usr/bin/python3</c> (with <c>python3-torchvision</c>) unless
