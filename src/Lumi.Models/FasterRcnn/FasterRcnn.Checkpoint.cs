@@ -1,3 +1,4 @@
+using Lumi.Data.Classes;
 using Lumi.Data.Errors;
 using Lumi.Models.Checkpoints;
 using static TorchSharp.torch;
@@ -6,11 +7,16 @@ namespace Lumi.Models.FasterRcnn;
 
 public sealed partial class FasterRcnn
 {
-    /// <summary>A model built from a checkpoint's configuration with its weights loaded (every key and shape checked), in eval mode.</summary>
+    /// <summary>
+    /// A model built from a checkpoint's configuration with its weights loaded (every key and shape checked), in
+    /// eval mode; placeholder classes ("N/A") are never detected.
+    /// </summary>
     public static FasterRcnn FromCheckpoint(Checkpoint checkpoint)
     {
         var model = new FasterRcnn(checkpoint.Info.Model);
         StateDictLoader.Load(model, checkpoint.StateDict, strict: true);
+        if (checkpoint.Info.Classes.Any(c => c == ClassList.Placeholder))
+            model.RoiHeads.EmittedClasses = checkpoint.Info.Classes.Select(c => c != ClassList.Placeholder).ToArray();
         model.eval();
         return model;
     }

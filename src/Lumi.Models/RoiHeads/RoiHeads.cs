@@ -39,6 +39,12 @@ public sealed partial class RoiHeads : nn.Module
     /// <summary>Chooses the proposals that enter the losses (tests inject torchvision's choices).</summary>
     public ISampler Sampler { get; set; }
 
+    /// <summary>
+    /// Which foreground classes (label − 1) may be detected; null: all. Placeholder classes (COCO's "N/A" slots)
+    /// are switched off here, together with the score threshold, exactly where the exported graph drops them.
+    /// </summary>
+    public bool[]? EmittedClasses { get; set; }
+
     /// <summary>Overridable at inference (evaluation uses a low score threshold).</summary>
     public double ScoreThreshold { get; set; } = double.NaN;
 
@@ -153,7 +159,10 @@ public sealed partial class RoiHeads : nn.Module
             boxes = boxes[.., 1..].reshape(-1, 4);
             scores = scores[.., 1..].reshape(-1);
             labels = labels[.., 1..].reshape(-1);
-            var keep = scores.gt(scoreThreshold).nonzero().squeeze(1);
+            var candidates = scores.gt(scoreThreshold);
+            if (EmittedClasses is { } emitted)
+                candidates = candidates.logical_and(tensor(emitted, device: scores.device).index(labels - 1));
+            var keep = candidates.nonzero().squeeze(1);
             boxes = boxes.index(keep); scores = scores.index(keep); labels = labels.index(keep);
             keep = Boxes.RemoveSmallBoxes(boxes, 1e-2);
             boxes = boxes.index(keep); scores = scores.index(keep); labels = labels.index(keep);

@@ -38,4 +38,18 @@ public sealed class Float32ParityTests(ITestOutputHelper output)
         Assert.True(matched >= 0.98 * total, $"{matched} of {total} torchvision detections matched");
         Assert.True(reverseMatched >= 0.98 * reverseTotal, $"{reverseMatched} of {reverseTotal} Lumi detections matched");
     }
+
+    [Fact]
+    public void SwitchedOffClassesAreNeverDetected()
+    {
+        using var scope = NewDisposeScope();
+        var c = TorchvisionCase.Load("r18_frozen_f32");
+        var model = c.CreateModel();
+        var all = model.Detect(c.Batch(), c.ImageSizes);
+        long common = all.SelectMany(d => d.Labels.data<long>().ToArray()).GroupBy(l => l).OrderByDescending(g => g.Count()).First().Key;
+        model.RoiHeads.EmittedClasses = Enumerable.Range(1, c.Options.NumClasses).Select(l => l != common).ToArray();
+        var masked = model.Detect(c.Batch(), c.ImageSizes);
+        Assert.All(masked, d => Assert.DoesNotContain(common, d.Labels.data<long>().ToArray()));
+        Assert.True(masked.Sum(d => d.Labels.shape[0]) > 0);
+    }
 }
