@@ -11,10 +11,8 @@ dotnet build -c Release benchmarks/Lumi.Benchmarks >/dev/null
 bench="dotnet benchmarks/Lumi.Benchmarks/bin/Release/net10.0/Lumi.Benchmarks.dll model-speed"
 /usr/bin/python3 benchmarks/model_speed.py "$dir" "$repeats" forward
 $bench "$dir" "$repeats" forward
-# libtorch 2.10's oneDNN divides by zero (SIGFPE) while planning some strided convolutions'
-# backward pass on AVX-512/AVX2 machines such as this AMD EPYC (see benchmarks/README.md); the
-# training step is timed on both sides with oneDNN held to the same instruction set.
-export DNNL_MAX_CPU_ISA=${LUMI_BENCH_TRAIN_ISA:-SSE41}
+# LUMI_BENCH_TRAIN_ISA caps oneDNN's instruction set for the training step on both sides (unset: none).
+if [[ -n "${LUMI_BENCH_TRAIN_ISA:-}" ]]; then export DNNL_MAX_CPU_ISA=$LUMI_BENCH_TRAIN_ISA; fi
 /usr/bin/python3 benchmarks/model_speed.py "$dir" "$repeats" train
 $bench "$dir" "$repeats" train
 /usr/bin/python3 - "$dir" <<'PY'

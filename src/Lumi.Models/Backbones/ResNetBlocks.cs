@@ -29,8 +29,8 @@ public sealed partial class BasicBlock : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var identity = downsample is null ? x : downsample.forward(x);
-        var y = nn.functional.relu(bn1.forward(conv1.forward(x)));
+        var identity = downsample is null ? x : ConvolutionPaths.Downsample(downsample, x);
+        var y = nn.functional.relu(bn1.forward(ConvolutionPaths.Forward(conv1, x)));
         y = bn2.forward(conv2.forward(y));
         return nn.functional.relu(y.add_(identity)).MoveToOuterDisposeScope();
     }
@@ -65,9 +65,9 @@ public sealed partial class Bottleneck : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var identity = downsample is null ? x : downsample.forward(x);
+        var identity = downsample is null ? x : ConvolutionPaths.Downsample(downsample, x);
         var y = nn.functional.relu(bn1.forward(conv1.forward(x)));
-        y = nn.functional.relu(bn2.forward(conv2.forward(y)));
+        y = nn.functional.relu(bn2.forward(ConvolutionPaths.Forward(conv2, y)));
         y = bn3.forward(conv3.forward(y));
         return nn.functional.relu(y.add_(identity)).MoveToOuterDisposeScope();
     }
