@@ -24,11 +24,7 @@ public sealed record GraphMetadata(string Format, IReadOnlyList<string> Classes,
     public static GraphMetadata Parse(IReadOnlyDictionary<string, string> properties, string path)
     {
         ArgumentNullException.ThrowIfNull(properties);
-        string format = Required(properties, path, "lumi.format");
-        if (!SupportedFormats.Contains(format))
-        {
-            throw Invalid(path, "lumi.format", format, $"this version of Lumi reads format {string.Join(", ", SupportedFormats)}; export the model again with this version");
-        }
+        // The class list first: it is the property every Lumi export has always carried.
         string classesJson = Required(properties, path, "lumi.classes");
         string[]? classes;
         try
@@ -42,6 +38,11 @@ public sealed record GraphMetadata(string Format, IReadOnlyList<string> Classes,
         if (classes is null || classes.Length == 0 || classes.Any(string.IsNullOrEmpty))
         {
             throw Invalid(path, "lumi.classes", classesJson, "expected a JSON array of non-empty class names");
+        }
+        string format = Required(properties, path, "lumi.format");
+        if (!SupportedFormats.Contains(format))
+        {
+            throw Invalid(path, "lumi.format", format, $"this version of Lumi reads format {string.Join(", ", SupportedFormats)}; export the model again with this version");
         }
         return new GraphMetadata(
             format,
