@@ -33,7 +33,8 @@ public sealed class Detector : IDisposable
         Options = options;
         Resize = metadata.Resize;
         _decoder = new ImageDecoder(options.MaxPixels);
-        _inputs = [.. session.InputMetadata.Keys];
+        // The optional inputs have initializers of the same name: ONNX Runtime lists them as overridable initializers.
+        _inputs = [.. session.InputMetadata.Keys, .. session.OverridableInitializerMetadata.Keys];
     }
 
     /// <summary>The graph's file.</summary>
