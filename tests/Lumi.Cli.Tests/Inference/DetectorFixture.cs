@@ -81,21 +81,31 @@ public sealed class DetectorFixture : IDisposable
     /// TorchSharp's eager detections on the image resized by the graph's rule, boxes mapped back to the original image
     /// per axis (original / resized) and clipped to it.
     /// </summary>
-    public Detection[] Eager(RgbImage original)
+    public Detection[] Eager(RgbImage original) => Eager([original])[0];
+
+    /// <summary>The same for a batch: the resized images zero-padded together, as one TorchSharp call.</summary>
+    public Detection[][] Eager(IReadOnlyList<RgbImage> originals)
     {
         using var scope = NewDisposeScope();
         var rule = new ResizeRule(160, 320);
-        RgbImage resized = rule.Resize(original);
-        var input = tensor(resized.Data[..resized.Length], new long[] { 1, 3, resized.Height, resized.Width });
-        var d = Model.Detect(input, [(resized.Height, resized.Width)])[0];
-        float[] boxes = d.Boxes.data<float>().ToArray();
-        float[] scores = d.Scores.data<float>().ToArray();
-        long[] labels = d.Labels.data<long>().ToArray();
-        float sx = (float)original.Width / resized.Width, sy = (float)original.Height / resized.Height;
-        return Enumerable.Range(0, scores.Length).Select(i => new Detection(
-            Math.Clamp(boxes[4 * i] * sx, 0, original.Width), Math.Clamp(boxes[4 * i + 1] * sy, 0, original.Height),
-            Math.Clamp(boxes[4 * i + 2] * sx, 0, original.Width), Math.Clamp(boxes[4 * i + 3] * sy, 0, original.Height),
-            (int)labels[i], ClassNames[labels[i] - 1], scores[i])).ToArray();
+        var resized = originals.Select(o => rule.Resize(o)).ToArray();
+        PaddedBatch packed = Padding.Pack(resized);
+        var input = tensor(packed.Data[..packed.Length], packed.Shape);
+        var all = Model.Detect(input, resized.Select(r => ((long)r.Height, (long)r.Width)).ToArray());
+        var result = new Detection[originals.Count][];
+        for (int n = 0; n < originals.Count; n++)
+        {
+            var (original, d) = (originals[n], all[n]);
+            float[] boxes = d.Boxes.data<float>().ToArray();
+            float[] scores = d.Scores.data<float>().ToArray();
+            long[] labels = d.Labels.data<long>().ToArray();
+            float sx = (float)original.Width / resized[n].Width, sy = (float)original.Height / resized[n].Height;
+            result[n] = Enumerable.Range(0, scores.Length).Select(i => new Detection(
+                Math.Clamp(boxes[4 * i] * sx, 0, original.Width), Math.Clamp(boxes[4 * i + 1] * sy, 0, original.Height),
+                Math.Clamp(boxes[4 * i + 2] * sx, 0, original.Width), Math.Clamp(boxes[4 * i + 3] * sy, 0, original.Height),
+                (int)labels[i], ClassNames[labels[i] - 1], scores[i])).ToArray();
+        }
+        return result;
     }
 
     public void Dispose()

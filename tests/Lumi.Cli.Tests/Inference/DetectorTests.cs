@@ -65,6 +65,28 @@ public sealed class DetectorTests(DetectorFixture fixture, ITestOutputHelper out
     }
 
     [Fact]
+    public void BatchPaddedBeyondEachImageMatchesTorchSharpOnTheSameBatch()
+    {
+        // 213×160 and 320×60 resized: the batch is 320×160, larger than either image's own padded size. Features near
+        // an image's border then see more padding than when it runs alone (torchvision's batches behave the same), so
+        // the reference is TorchSharp on the same padded batch.
+        var images = new[]
+        {
+            Decoder.Decode(fixture.Image("wide0.png", 200, 150, 41)),
+            Decoder.Decode(fixture.Image("wide1.png", 640, 120, 42)),
+        };
+        var actual = fixture.Detector.PredictBatch(images);
+        var expected = fixture.Eager(images);
+        for (int i = 0; i < images.Length; i++)
+        {
+            output.WriteLine($"image {i}: {expected[i].Length} eager, {actual[i].Length} ONNX");
+            Assert.NotEmpty(expected[i]);
+            DetectionMatch.AssertSame(expected[i], actual[i], DetectorFixture.ScoreThreshold);
+            Assert.All(actual[i], d => Assert.InRange(d.X2, d.X1, images[i].Width));
+        }
+    }
+
+    [Fact]
     public void ScoreThresholdAndMaxDetectionsOverrides()
     {
         var image = Decoder.Decode(fixture.Image("override.png", 200, 150, 21));
