@@ -22,7 +22,7 @@ public sealed class EvalCommandTests(DetectorFixture fixture) : IClassFixture<De
         ("extra", [("dog", [5, 5, 25, 25])]),
     ];
 
-    private static string Dataset(TempFiles files)
+    internal static string Dataset(TempFiles files)
     {
         string root = Path.Combine(files.Dir, "VOCdevkit");
         Directory.CreateDirectory(Path.Combine(root, "Annotations"));
