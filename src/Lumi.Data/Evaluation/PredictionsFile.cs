@@ -68,7 +68,8 @@ public sealed class PredictionsFile
                 if (root.ValueKind != JsonValueKind.Object)
                     throw new InputDataException($"{where}: expected a JSON object with \"file\" and \"objects\", found {Kind(root)}");
                 string file = RequireString(root, "file", where);
-                string stem = System.IO.Path.GetFileNameWithoutExtension(file);
+                // lumi predict on Windows writes backslashes; the stem is the same on every platform.
+                string stem = System.IO.Path.GetFileNameWithoutExtension(file.Replace('\\', '/'));
                 if (root.TryGetProperty("error", out var error))
                 {
                     images.Add(new SavedImagePredictions(stem, where, [], error.ValueKind == JsonValueKind.String ? error.GetString() : error.GetRawText()));
