@@ -1,5 +1,6 @@
 using Lumi.Data.Errors;
 using Lumi.Data.Evaluation;
+using Lumi.Data.Imaging;
 using Lumi.Data.Metrics;
 using Lumi.Data.Voc;
 
@@ -34,13 +35,18 @@ public static class DetectorEvaluation
             toEvaluation[label] = index;
         }
         var result = new EvaluationImage[images.Count];
+        // Annotation tools label the stored pixels: the EXIF orientation is applied only when the annotation's
+        // size is the turned one (the VOC reader's rule), so detections and ground truth share one frame.
+        var oriented = new ImageDecoder(applyOrientation: true);
+        var stored = new ImageDecoder(applyOrientation: false);
         for (int i = 0; i < images.Count; i++)
         {
             var image = images[i];
             Detection[] found;
             try
             {
-                found = detector.Predict(image.ImagePath, overrides);
+                var decoder = image.AppliesOrientation(stored.Identify(image.ImagePath)) ? oriented : stored;
+                found = detector.Predict(decoder.Decode(image.ImagePath), overrides);
             }
             catch (LumiException e)
             {
