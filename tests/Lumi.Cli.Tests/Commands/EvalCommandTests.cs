@@ -11,6 +11,7 @@ namespace Lumi.Cli.Tests.Commands;
 /// <c>lumi eval</c> end to end on a tiny VOC dataset: three test images (img1: a cat, img2: a dog, img3: a cat and a
 /// dog) and one train image (extra), with predictions whose AP is known by hand.
 /// </summary>
+[Collection(Lumi.Cli.Tests.Commands.LumiHomeCollection.Name)]
 public sealed class EvalCommandTests(DetectorFixture fixture) : IClassFixture<DetectorFixture>
 {
     // 0-based continuous boxes (VOC xmin - 1, ymin - 1, xmax, ymax).

@@ -6,6 +6,7 @@ using Microsoft.ML.OnnxRuntime;
 namespace Lumi.Cli.Tests.Commands;
 
 /// <summary><c>lumi export</c> end to end: a checkpoint folder in, an ONNX file that ONNX Runtime opens out.</summary>
+[Collection(Lumi.Cli.Tests.Commands.LumiHomeCollection.Name)]
 public sealed class ExportCommandTests
 {
     [Fact]

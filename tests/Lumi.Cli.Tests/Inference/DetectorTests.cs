@@ -8,6 +8,7 @@ namespace Lumi.Cli.Tests.Inference;
 /// <see cref="Detector"/> on a real exported graph against TorchSharp eager on the same weights: the resize rule, the
 /// padding, the graph and the mapping back to original pixels together.
 /// </summary>
+[Collection(Lumi.Cli.Tests.Commands.LumiHomeCollection.Name)]
 public sealed class DetectorTests(DetectorFixture fixture, ITestOutputHelper output) : IClassFixture<DetectorFixture>
 {
     private static readonly ImageDecoder Decoder = new();
