@@ -15,21 +15,7 @@ public sealed class EvalCheckpointTests
         using var files = new TempFiles();
         string root = EvalCommandTests.Dataset(files);
         string folder = Path.Combine(files.Dir, "ckpt");
-        var options = new FasterRcnnOptions
-        {
-            NumClasses = 2,
-            Transform = new TransformOptions { MinSize = 160, MaxSize = 320 },
-            Backbone = new BackboneOptions { Name = "resnet18", FpnChannels = 32 },
-            RoiHeads = new RoiHeadsOptions { RepresentationSize = 64 },
-        };
-        using (var model = new FasterRcnn(options))
-        {
-            CheckpointWriter.Write(folder, new CheckpointInfo
-            {
-                Id = "0123456789ab", Name = "tiny", Arch = "fasterrcnn_resnet18_fpn", Classes = new[] { "cat", "dog" },
-                Dataset = new CheckpointDataset("test", 2), CreatedAt = DateTimeOffset.UnixEpoch, Model = options,
-            }, model.state_dict());
-        }
+        TinyCheckpoint.Write(folder, new TransformOptions { MinSize = 160, MaxSize = 320 });
         string? before = Environment.GetEnvironmentVariable(LumiHome.Variable);
         Environment.SetEnvironmentVariable(LumiHome.Variable, Path.Combine(files.Dir, "home"));
         try

@@ -14,20 +14,7 @@ public sealed class ExportCommandTests
     {
         using var files = new TempFiles();
         string folder = Path.Combine(files.Dir, "ckpt");
-        var options = new FasterRcnnOptions
-        {
-            NumClasses = 2,
-            Backbone = new BackboneOptions { Name = "resnet18", FpnChannels = 32 },
-            RoiHeads = new RoiHeadsOptions { RepresentationSize = 64 },
-        };
-        using (var model = new FasterRcnn(options))
-        {
-            CheckpointWriter.Write(folder, new CheckpointInfo
-            {
-                Id = "0123456789ab", Name = "tiny", Arch = "fasterrcnn_resnet18_fpn", Classes = new[] { "cat", "dog" },
-                Dataset = new CheckpointDataset("test", 2), CreatedAt = DateTimeOffset.UnixEpoch, Model = options,
-            }, model.state_dict());
-        }
+        TinyCheckpoint.Write(folder);
         string onnx = Path.Combine(files.Dir, "model.onnx");
 
         var (code, stdout, stderr) = CliRunner.Run("export", "--checkpoint", folder, "--output", onnx, "--score-threshold", "0.3");
