@@ -65,7 +65,7 @@ public sealed class OnnxExportParityTests(ITestOutputHelper output)
             RoiHeads = o.RoiHeads with { RepresentationSize = 128 },
         });
         using var onnx = Export(model);
-        int n = AssertParity(model, onnx, new[] { ExportFixtures.Image(7, 160, 224), ExportFixtures.Image(8, 200, 150) });
+        int n = AssertParity(model, onnx, new[] { ExportFixtures.Image(7, 160, 224) });
         Assert.True(n > 20, $"only {n} detections compared: the model needs calibrating");
     }
 
