@@ -119,7 +119,7 @@ public sealed partial class ResNetBody : nn.Module<Tensor, Tensor[]>
 
     public override Tensor[] forward(Tensor x)
     {
-        if (trimEnd != 0 && !CntkResNet18.FitsSide(x.shape[2]) || trimEnd != 0 && !CntkResNet18.FitsSide(x.shape[3]))
+        if (trimEnd != 0 && !(CntkResNet18.FitsSide(x.shape[2]) && CntkResNet18.FitsSide(x.shape[3])))
         {
             throw new ArgumentException(
                 $"{CntkResNet18.Name} takes sides n whose n / 4 (rounded down) is a multiple of 8, e.g. multiples of 32, not {x.shape[2]}×{x.shape[3]}: " +

@@ -1,3 +1,4 @@
+using Lumi.Data.Errors;
 using Lumi.Models.Backbones;
 using Lumi.Models.Rpn;
 using TorchSharp;
@@ -26,7 +27,7 @@ public sealed partial class FasterRcnn : nn.Module
             throw new ArgumentException("model.transform.image_mean and image_std must have 3 values (R, G, B)");
         if (options.Backbone.Name == CntkResNet18.Name && options.Transform.SizeDivisible % 32 != 0)
         {
-            throw new Lumi.Data.Errors.UsageException(
+            throw new UsageException(
                 $"model.transform.size_divisible must be a multiple of 32 with model.backbone.name {CntkResNet18.Name}, not {options.Transform.SizeDivisible}: " +
                 "its strided convolutions and their shortcuts only agree in size on such sides");
         }
