@@ -61,7 +61,7 @@ internal sealed class SceneRenderer
         var bytes = new byte[rgb.Length];
         for (int i = 0; i < rgb.Length; i++)
         {
-            float value = rgb[i] + sigma * (float)random.Normal();
+            float value = rgb[i] + sigma * random.FastNormal();
             bytes[i] = (byte)Math.Clamp((int)MathF.Round(value), 0, 255);
         }
         return new SyntheticScene(width, height, bytes, owner, Boxes(owner, width, height, placed));

@@ -54,6 +54,18 @@ internal sealed class SeededRandom
     /// <summary>Roughly normal with mean 0 and standard deviation 1 (sum of four uniforms; no transcendental functions, so bit-stable everywhere).</summary>
     public double Normal() => (NextDouble() + NextDouble() + NextDouble() + NextDouble() - 2.0) * 1.7320508075688772;
 
+    /// <summary>
+    /// Roughly normal with mean 0 and standard deviation 1 from a single 64-bit draw: the sum of its four
+    /// 16-bit quarters (coarser than <see cref="Normal"/>, and four times cheaper; for pixel noise).
+    /// </summary>
+    public float FastNormal()
+    {
+        ulong x = NextUInt64();
+        uint sum = (uint)(x & 0xFFFF) + (uint)((x >> 16) & 0xFFFF) + (uint)((x >> 32) & 0xFFFF) + (uint)(x >> 48);
+        // Each quarter is uniform on [0, 65535]: mean 4·32767.5, standard deviation √4 · 65536/√12.
+        return (sum - 131070f) * (1f / 37837.23f);
+    }
+
     /// <summary>Shuffles <paramref name="items"/> in place (Fisher–Yates).</summary>
     public void Shuffle<T>(IList<T> items)
     {

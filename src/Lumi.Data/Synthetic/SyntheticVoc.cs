@@ -34,40 +34,10 @@ public static class SyntheticVoc
         ArgumentNullException.ThrowIfNull(options);
         Validate(options);
         IReadOnlyList<SyntheticClass> classes = SyntheticClass.Assign(options.Classes);
-        string root = Path.GetFullPath(outputDir);
-        if (File.Exists(root))
-        {
-            throw new UsageException($"{outputDir}: is a file; give a new or empty folder for the dataset");
-        }
-        if (Directory.Exists(root) && Directory.EnumerateFileSystemEntries(root).Any())
-        {
-            throw new UsageException($"{outputDir}: the folder is not empty; give a new or empty folder for the dataset");
-        }
-        string parent = Path.GetDirectoryName(root) ?? root;
-        string temp = Path.Combine(parent, $".{Path.GetFileName(root)}.partial-{Environment.ProcessId}-{Guid.NewGuid():N}");
-        try
-        {
-            Directory.CreateDirectory(Path.Combine(temp, "JPEGImages"));
-            Directory.CreateDirectory(Path.Combine(temp, "Annotations"));
-            Directory.CreateDirectory(Path.Combine(temp, "ImageSets", "Main"));
-            SyntheticVocSummary summary = WriteInto(temp, options, classes, progress) with { Root = outputDir };
-            if (Directory.Exists(root))
-            {
-                Directory.Delete(root);
-            }
-            Directory.Move(temp, root);
-            return summary;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            TryDelete(temp);
-            throw new InputDataException($"{outputDir}: cannot write the dataset: {e.Message}", e);
-        }
-        catch
-        {
-            TryDelete(temp);
-            throw;
-        }
+        using var folder = new NewVocFolder(outputDir);
+        SyntheticVocSummary summary = WriteInto(folder, options, classes, progress);
+        folder.Commit();
+        return summary;
     }
 
     /// <summary>The id of image <paramref name="index"/> (0-based): six digits, VOC2007's style.</summary>
@@ -88,7 +58,7 @@ public static class SyntheticVoc
         image.SaveAsJpeg(stream, new JpegEncoder { Quality = quality, ColorType = JpegColorType.YCbCrRatio420 });
     }
 
-    private static SyntheticVocSummary WriteInto(string root, SyntheticVocOptions options, IReadOnlyList<SyntheticClass> classes, IProgress<int>? progress)
+    private static SyntheticVocSummary WriteInto(NewVocFolder folder, SyntheticVocOptions options, IReadOnlyList<SyntheticClass> classes, IProgress<int>? progress)
     {
         var renderer = new SceneRenderer(options, classes);
         var objects = new IReadOnlyList<SceneObject>[options.Images];
@@ -97,13 +67,14 @@ public static class SyntheticVoc
         {
             SyntheticScene scene = renderer.Render(index);
             string id = ImageId(index);
-            using (var stream = new FileStream(Path.Combine(root, "JPEGImages", id + ".jpg"), FileMode.CreateNew, FileAccess.Write))
+            folder.Guard(() =>
             {
+                using var stream = new FileStream(folder.ImagePath(id + ".jpg"), FileMode.CreateNew, FileAccess.Write);
                 SaveJpeg(scene, stream, options.JpegQuality);
-            }
+            });
             var annotation = new VocAnnotation(id + ".jpg", scene.Width, scene.Height,
                 scene.Objects.Select(o => new VocObject(classes[o.ClassIndex].Name, o.Box, o.Difficult, o.Truncated)).ToArray());
-            VocAnnotationFile.Write(Path.Combine(root, "Annotations", id + ".xml"), annotation, folder: "Lumi synthetic");
+            folder.Guard(() => VocAnnotationFile.Write(folder.AnnotationPath(id), annotation, folder: "Lumi synthetic"));
             objects[index] = scene.Objects;
             progress?.Report(Interlocked.Increment(ref done));
         });
@@ -111,7 +82,7 @@ public static class SyntheticVoc
         IReadOnlyList<string[]> splits = SplitIds(options);
         for (int s = 0; s < Splits.Count; s++)
         {
-            File.WriteAllLines(Path.Combine(root, "ImageSets", "Main", Splits[s] + ".txt"), splits[s]);
+            folder.WriteSplit(Splits[s], splits[s]);
         }
         var perClass = new int[classes.Count];
         foreach (SceneObject o in objects.SelectMany(list => list))
@@ -120,7 +91,7 @@ public static class SyntheticVoc
         }
         return new SyntheticVocSummary
         {
-            Root = root,
+            Root = folder.Name,
             Classes = classes,
             Images = options.Images,
             Objects = perClass.Sum(),
@@ -172,20 +143,5 @@ public static class SyntheticVoc
         Require(o.TinyObjectProbability is >= 0 and <= 1, $"tiny object probability must be in [0, 1], got {o.TinyObjectProbability}");
         Require(o.DifficultBelow is >= 0 and <= 1, $"difficult size must be in [0, 1], got {o.DifficultBelow}");
         Require(o.JpegQuality is >= 1 and <= 100, $"JPEG quality must be between 1 and 100, got {o.JpegQuality}");
-    }
-
-    private static void TryDelete(string folder)
-    {
-        try
-        {
-            if (Directory.Exists(folder))
-            {
-                Directory.Delete(folder, recursive: true);
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // The temporary folder is left behind; the real one was never touched.
-        }
     }
 }
