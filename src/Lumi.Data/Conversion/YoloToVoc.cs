@@ -20,6 +20,9 @@ namespace Lumi.Data.Conversion;
 /// </remarks>
 public static class YoloToVoc
 {
+    /// <summary>Boxes reaching less than this many pixels outside the image are clipped without a warning.</summary>
+    public const float ClipSilentlyBelow = 1;
+
     public static ConversionSummary Convert(YoloConvertOptions options, IProgress<(int Done, int Total)>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -90,7 +93,8 @@ public static class YoloToVoc
                     notes.Add($"{at}: the box has no area inside the {width}x{height} image; skipped");
                     continue;
                 }
-                if (clipped != raw)
+                // Normalised values written with a few decimals overshoot the border by a fraction of a pixel: clip those silently.
+                if (Math.Max(Math.Max(-raw.X1, -raw.Y1), Math.Max(raw.X2 - width, raw.Y2 - height)) > ClipSilentlyBelow)
                 {
                     notes.Add($"{at}: the box reaches outside the {width}x{height} image; clipped");
                 }

@@ -55,7 +55,7 @@ public sealed record VocCheckReport
         {
             string[] header = ["class", "objects", "difficult", "truncated", "images"];
             string[][] rows = Classes.Select(k => new[] { k.Name, N(k.Objects), N(k.Difficult), N(k.Truncated), N(k.Images) })
-                .Append(["total", N(Classes.Sum(k => k.Objects)), N(Classes.Sum(k => k.Difficult)), N(Classes.Sum(k => k.Truncated)), N(Images - ImagesWithoutObjects)])
+                .Append(["total", N(Classes.Sum(k => k.Objects)), N(Classes.Sum(k => k.Difficult)), N(Classes.Sum(k => k.Truncated)), N(ImagesRead - ImagesWithoutObjects)])
                 .ToArray();
             int[] widths = header.Select((h, i) => Math.Max(h.Length, rows.Max(r => r[i].Length))).ToArray();
             writer.WriteLine(Row(header, widths));

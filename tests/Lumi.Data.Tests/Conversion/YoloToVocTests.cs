@@ -23,12 +23,13 @@ public sealed class YoloToVocTests : IDisposable
         VocFixture.ImageFile(Path.Combine(images, "c.jpg"), 10, 10);
         File.WriteAllText(Path.Combine(labels, "a.txt"), "0 0.5 0.5 0.25 0.5\n\n1 0.125 0.25 0.25 0.5\n");
         File.WriteAllText(Path.Combine(labels, "b.txt"), "1 0.1 0.2 0.3 0.2 0.2 0.6\n0 0.95 0.5 0.2 0.2\n");
+        File.WriteAllText(Path.Combine(labels, "c.txt"), "0 0.99 0.5 0.04 0.2\n"); // 0.1 px outside: clipped without a warning
         File.WriteAllText(Path.Combine(labels, "orphan.txt"), "0 0.5 0.5 0.1 0.1\n");
         string output = Path.Combine(_fixture.Directory, "voc");
 
         ConversionSummary summary = YoloToVoc.Convert(new YoloConvertOptions { Images = images, Labels = labels, Classes = ClassList.Parse("cat,dog"), Output = output });
 
-        Assert.Equal($"{output}: 3 images (1 without objects), 4 objects of 2 classes in split 'trainval'; 2 warnings", summary.ToString());
+        Assert.Equal($"{output}: 3 images (0 without objects), 5 objects of 2 classes in split 'trainval'; 2 warnings", summary.ToString());
         Assert.Equal([$"{Path.Combine(labels, "orphan.txt")}: no image with this stem in {images}; skipped", $"{Path.Combine(labels, "b.txt")}:2: the box reaches outside the 100x100 image; clipped"], summary.Warnings);
         string xml = File.ReadAllText(Path.Combine(output, "Annotations", "a.xml")).ReplaceLineEndings("\n");
         // x: (0.5 ∓ 0.125)·64 = 24..40 → xmin 25, xmax 40; y: (0.5 ∓ 0.25)·48 = 12..36 → ymin 13, ymax 36.
@@ -38,7 +39,7 @@ public sealed class YoloToVocTests : IDisposable
         VocDataset data = VocDataset.Load(new VocReadOptions { Roots = [output], Split = "trainval", Classes = ClassList.Parse("cat,dog") });
         Assert.Equal([new VocObject("cat", new VocBox(24, 12, 40, 36)), new VocObject("dog", new VocBox(0, 0, 16, 24))], data.Images[0].Objects);
         Assert.Equal([new VocObject("dog", new VocBox(10, 20, 30, 60)), new VocObject("cat", new VocBox(85, 40, 100, 60))], data.Images[1].Objects);
-        Assert.Empty(data.Images[2].Objects);
+        Assert.Equal([new VocObject("cat", new VocBox(9.7f, 4, 10, 6))], data.Images[2].Objects);
         Assert.Equal(["cat", "dog"], File.ReadAllLines(Path.Combine(output, "classes.txt")));
     }
 
