@@ -1,3 +1,6 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Reflection;
 using Lumi.Data.Errors;
 using Lumi.Data.Imaging;
 
@@ -31,11 +34,7 @@ public sealed class AugmentationPipeline
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(resize);
-        var order = new AugmentationOrderAttribute();
-        if (!order.IsValid(options.Order))
-        {
-            throw new UsageException($"data.augmentation.order: [{string.Join(", ", options.Order)}] is not allowed: {order.FormatErrorMessage("order")}");
-        }
+        Validate(options);
         var steps = new List<IAugmentation>();
         foreach (string name in options.Order)
         {
@@ -56,6 +55,47 @@ public sealed class AugmentationPipeline
         steps.Add(new MultiScaleResize(resize, options.MultiScale));
         return new AugmentationPipeline(steps);
     }
+
+    /// <summary>
+    /// The configuration binder checks these rules when options come from YAML; options built in code are
+    /// checked here with the same attributes, the first broken rule named by its key.
+    /// </summary>
+    private static void Validate(AugmentationOptions options)
+    {
+        foreach ((string key, object? section) in new (string, object?)[]
+        {
+            ("", options), ("horizontal_flip", options.HorizontalFlip), ("vertical_flip", options.VerticalFlip),
+            ("photometric", options.Photometric), ("random_crop", options.RandomCrop), ("zoom_out", options.ZoomOut), ("multi_scale", options.MultiScale),
+        })
+        {
+            if (section is null)
+            {
+                throw new UsageException($"data.augmentation.{key}: missing section");
+            }
+            foreach (PropertyInfo property in section.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance))
+            {
+                object? value = property.GetValue(section);
+                foreach (ValidationAttribute rule in property.GetCustomAttributes<ValidationAttribute>())
+                {
+                    if (value is not null && !rule.IsValid(value))
+                    {
+                        string path = string.Join('.', new[] { "data.augmentation", key, SnakeCase(property.Name) }.Where(p => p.Length > 0));
+                        string given = value is Array a ? $"[{string.Join(", ", a.Cast<object>().Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)))}]" : Convert.ToString(value, CultureInfo.InvariantCulture)!;
+                        string why = rule switch
+                        {
+                            RangeAttribute r => $"out of range [{r.Minimum}, {r.Maximum}]",
+                            LengthAttribute l => $"expected {l.MinimumLength} to {l.MaximumLength} values",
+                            _ => rule.FormatErrorMessage(path),
+                        };
+                        throw new UsageException($"{path}: {given} is not allowed: {why}");
+                    }
+                }
+            }
+        }
+    }
+
+    private static string SnakeCase(string name) =>
+        string.Concat(name.Select((c, i) => char.IsUpper(c) ? (i > 0 ? "_" : "") + char.ToLowerInvariant(c) : c.ToString()));
 
     /// <summary>Runs every step on <paramref name="sample"/> (which is not modified).</summary>
     public TrainSample Apply(TrainSample sample, Random random)

@@ -1,3 +1,4 @@
+using Lumi.Data.Classes;
 using Lumi.Data.Errors;
 using Lumi.Data.Voc;
 using SixLabors.ImageSharp;
@@ -131,8 +132,8 @@ public static class SyntheticVoc
         Require(o.Images >= 1, $"images must be at least 1, got {o.Images}");
         Require(o.Classes is { Count: >= 1 }, "classes: give at least one class name");
         Require(o.Classes.Count <= SyntheticVocOptions.MaxClasses, $"classes: at most {SyntheticVocOptions.MaxClasses} (eight shapes times eight colours), got {o.Classes.Count}");
-        _ = new Classes.ClassList(o.Classes);
-        Require(o.Classes.All(c => c != Classes.ClassList.Placeholder), $"classes: '{Classes.ClassList.Placeholder}' is a placeholder, not a class name");
+        _ = new ClassList(o.Classes); // blank or repeated names are errors, as in every class list
+        Require(o.Classes.All(c => c != ClassList.Placeholder), $"classes: '{ClassList.Placeholder}' is a placeholder, not a class name");
         Require(o.Width is >= 32 and <= 8192 && o.Height is >= 32 and <= 8192, $"size must be between 32 and 8192 pixels a side, got {o.Width}x{o.Height}");
         Require(o.TrainFraction is >= 0 and <= 1 && o.ValFraction is >= 0 and <= 1 && o.TrainFraction + o.ValFraction <= 1,
             $"train and val fractions must be in [0, 1] and add up to at most 1, got {o.TrainFraction} and {o.ValFraction}");

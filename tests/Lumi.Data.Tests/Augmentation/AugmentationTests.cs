@@ -180,6 +180,15 @@ public sealed class AugmentationTests
     }
 
     [Fact]
+    public void OptionsBuiltInCodeAreCheckedByTheSameRulesAsTheConfiguration()
+    {
+        var e = Assert.Throws<UsageException>(() => AugmentationPipeline.Create(new AugmentationOptions { Photometric = new() { Contrast = [1.2] } }, new ResizeRule()));
+        Assert.Equal("data.augmentation.photometric.contrast: [1.2] is not allowed: expected [low, high] with 0 <= low <= high <= 10", e.Message);
+        e = Assert.Throws<UsageException>(() => AugmentationPipeline.Create(new AugmentationOptions { RandomCrop = new() { MinVisible = 0 } }, new ResizeRule()));
+        Assert.Equal("data.augmentation.random_crop.min_visible: 0 is not allowed: out of range [0.01, 1]", e.Message);
+    }
+
+    [Fact]
     public void ASampleWithTheWrongNumberOfBoxValuesIsRefused()
     {
         TrainSample sample = BoxPixels.Sample() with { Labels = [1] };

@@ -84,6 +84,18 @@ public sealed class YoloToVocTests : IDisposable
         Assert.True(image.AppliesOrientation(new Lumi.Data.Imaging.ImageDecoder().Identify(image.ImagePath)));
     }
 
+    [Fact]
+    public void SymlinkLinksTheImagesInsteadOfCopyingThem()
+    {
+        (string images, string labels) = Folders();
+        string source = VocFixture.ImageFile(Path.Combine(images, "a.jpg"), 16, 16);
+        string output = Path.Combine(_fixture.Directory, "voc");
+
+        YoloToVoc.Convert(new YoloConvertOptions { Images = images, Labels = labels, Classes = ClassList.Parse("cat"), Output = output, Symlink = true });
+
+        Assert.Equal(source, new FileInfo(Path.Combine(output, "JPEGImages", "a.jpg")).LinkTarget);
+    }
+
     private (string Images, string Labels) Folders() =>
         (Directory.CreateDirectory(Path.Combine(_fixture.Directory, "images")).FullName,
          Directory.CreateDirectory(Path.Combine(_fixture.Directory, "labels")).FullName);
