@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
 using Lumi.Data.Classes;
 using Lumi.Data.Devices;
@@ -100,9 +99,9 @@ public static class EvalCommand
             else
             {
                 var overrides = new DetectionOverrides { ScoreThreshold = (float)threshold, MaxDetections = DetectorEvaluation.EvaluationMaxDetections };
-                var progress = new ProgressLine(stderr, voc.Images.Count);
+                var progress = new ProgressLine(stderr, "eval", voc.Images.Count);
                 images = DetectorEvaluation.Run(detector!, voc.Images, names, overrides, progress.Report);
-                progress.Finish();
+                progress.Finish("eval: the split has no images");
             }
 
             var evaluation = DetectionEvaluator.Evaluate(images, names, new EvaluationOptions { Headline = headline });
@@ -171,26 +170,4 @@ public static class EvalCommand
     }
 
     private static string FormatAp(double? value) => value?.ToString("0.0000", CultureInfo.InvariantCulture) ?? "n/a";
-
-    /// <summary>Images done, rate and time left on stderr, at most once a second and once at the end.</summary>
-    private sealed class ProgressLine(TextWriter writer, int total)
-    {
-        private readonly Stopwatch _clock = Stopwatch.StartNew();
-        private double _last = double.NegativeInfinity;
-
-        public void Report(int done)
-        {
-            double now = _clock.Elapsed.TotalSeconds;
-            if (now - _last < 1 && done < total) return;
-            _last = now;
-            double rate = done / Math.Max(now, 1e-9);
-            double left = rate > 0 ? (total - done) / rate : 0;
-            writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"eval: {done}/{total} images, {rate:F1} images/s, {left:F0} s left"));
-        }
-
-        public void Finish()
-        {
-            if (total == 0) writer.WriteLine("eval: the split has no images");
-        }
-    }
 }

@@ -158,7 +158,7 @@ public sealed class ImageDecoder
         return result;
     }
 
-    private void CheckPixelCount(ImageHeader header, string name)
+    internal void CheckPixelCount(ImageHeader header, string name)
     {
         if (header.PixelCount > MaxPixels)
         {

@@ -152,10 +152,7 @@ public sealed class VocDataset
         string path = Path.Combine(main, split + ".txt");
         if (!File.Exists(path))
         {
-            string available = Directory.Exists(main)
-                ? string.Join(", ", Directory.EnumerateFiles(main, "*.txt").Select(Path.GetFileNameWithoutExtension)
-                    .Where(n => n is not null && !n.Contains('_', StringComparison.Ordinal)).Order(StringComparer.Ordinal))
-                : "";
+            string available = string.Join(", ", ListSplits(root));
             throw new InputDataException($"{root}: no split '{split}' (ImageSets/Main/{split}.txt); available: {(available.Length > 0 ? available : "none")}");
         }
         var ids = new List<string>();
@@ -172,7 +169,21 @@ public sealed class VocDataset
         return ids;
     }
 
-    private static void CheckLayout(string root)
+    /// <summary>
+    /// The split names of <paramref name="root"/>: the <c>ImageSets/Main/*.txt</c> files, sorted, without VOC's
+    /// per-class lists (<c>&lt;class&gt;_&lt;split&gt;.txt</c>, whose names hold an underscore).
+    /// </summary>
+    public static IReadOnlyList<string> ListSplits(string root)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        string main = Path.Combine(root, "ImageSets", "Main");
+        return Directory.Exists(main)
+            ? Directory.EnumerateFiles(main, "*.txt").Select(p => Path.GetFileNameWithoutExtension(p))
+                .Where(n => n.Length > 0 && !n.Contains('_', StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToArray()
+            : [];
+    }
+
+    internal static void CheckLayout(string root)
     {
         if (!Directory.Exists(root))
         {
@@ -188,7 +199,7 @@ public sealed class VocDataset
     }
 
     /// <summary>Image files by id (file name without extension); where several share an id, the preferred extension wins.</summary>
-    private static Dictionary<string, string> IndexImages(string folder)
+    internal static Dictionary<string, string> IndexImages(string folder)
     {
         var best = new Dictionary<string, (int Rank, string Path)>(StringComparer.Ordinal);
         foreach (string path in Directory.EnumerateFiles(folder))

@@ -25,9 +25,12 @@ internal sealed class VocFixture : IDisposable
         return root;
     }
 
-    public static string Image(string root, string fileName, int width, int height)
+    public static string Image(string root, string fileName, int width, int height) =>
+        ImageFile(Path.Combine(root, "JPEGImages", fileName), width, height);
+
+    /// <summary>A plain image at <paramref name="path"/>, its format chosen by the extension.</summary>
+    public static string ImageFile(string path, int width, int height)
     {
-        string path = Path.Combine(root, "JPEGImages", fileName);
         using var image = new Image<Rgb24>(width, height, new Rgb24(90, 120, 150));
         image.Save(path);
         return path;
