@@ -88,7 +88,7 @@ public static class CheckpointExportProcess
     }
 
     /// <summary>This <c>lumi</c>: its apphost beside lumi.dll, else <c>dotnet lumi.dll</c> with the running host.</summary>
-    internal static ProcessStartInfo LumiStartInfo()
+    public static ProcessStartInfo LumiStartInfo()
     {
         string dll = typeof(LumiCli).Assembly.Location;
         string folder = Path.GetDirectoryName(dll)!;
