@@ -2,6 +2,7 @@ using Lumi.Cli.Tests.Inference;
 using Lumi.Inference;
 using Lumi.Models.Export;
 using Lumi.Server;
+using static TorchSharp.torch;
 
 namespace Lumi.Cli.Tests.Server;
 
@@ -34,11 +35,33 @@ public sealed class ServerFixture : IAsyncLifetime
         return server;
     }
 
-    /// <summary>The fixture's model exported again with other defaults (fewer detections for a readable page).</summary>
-    public string Export(string name, ExportOptions options)
+    /// <summary>
+    /// The fixture's model exported again with other defaults, its class-score layer's weights ×4 and bias 0 (scores
+    /// that follow the features more than a class prior); the model itself is left as it was.
+    /// </summary>
+    public string ExportWithFeatureDrivenScores(string name, ExportOptions options)
     {
         string path = Path.Combine(Files.Dir, name);
-        OnnxExporter.Export(Model.Model, DetectorFixture.ClassNames, options, path);
+        var state = Model.Model.state_dict();
+        using var weight = state["roi_heads.box_predictor.cls_score.weight"].clone();
+        using var bias = state["roi_heads.box_predictor.cls_score.bias"].clone();
+        try
+        {
+            using (no_grad())
+            {
+                state["roi_heads.box_predictor.cls_score.weight"].mul_(4);
+                state["roi_heads.box_predictor.cls_score.bias"].zero_();
+            }
+            OnnxExporter.Export(Model.Model, DetectorFixture.ClassNames, options, path);
+        }
+        finally
+        {
+            using (no_grad())
+            {
+                state["roi_heads.box_predictor.cls_score.weight"].copy_(weight);
+                state["roi_heads.box_predictor.cls_score.bias"].copy_(bias);
+            }
+        }
         return path;
     }
 

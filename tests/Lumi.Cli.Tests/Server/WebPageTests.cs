@@ -1,12 +1,10 @@
 using System.Diagnostics;
 using Lumi.Cli.Tests.Inference;
 using System.Text.Json.Nodes;
-using Lumi.Cli.Tests.Commands;
 using Lumi.Inference;
 using Lumi.Models.Export;
 using Lumi.Server;
 using Xunit.Abstractions;
-using static TorchSharp.torch;
 
 namespace Lumi.Cli.Tests.Server;
 
@@ -15,8 +13,8 @@ namespace Lumi.Cli.Tests.Server;
 /// uploaded through the file input is drawn with its boxes where the API put them, and moving the probability slider
 /// removes the less probable boxes from the canvas pixels. Screenshots are kept under the test output folder.
 /// </summary>
-[Collection(LumiHomeCollection.Name)] // the fixture builds a seeded model
-public sealed class WebPageTests(ServerFixture fixture, ITestOutputHelper output) : IClassFixture<ServerFixture>
+[Collection(WebServerCollection.Name)]
+public sealed class WebPageTests(ServerFixture fixture, ITestOutputHelper output)
 {
     public const string Chromium = "/usr/bin/chromium";
     private static readonly string BrowserTests = Path.Combine(RepoPaths.Root, "tests", "browser");
@@ -28,15 +26,9 @@ public sealed class WebPageTests(ServerFixture fixture, ITestOutputHelper output
     public async Task BoxesAreDrawnWhereTheApiPutThemAndTheSliderHidesTheLessProbable()
     {
         // Class scores that depend more on the features and less on a class bias: both classes, probabilities spread
-        // over 0.85-0.98 (this class's own fixture; the other tests see theirs). At most 6 objects and NMS 0.3, so that
-        // most of each box's outline is its own on the canvas.
-        using (no_grad())
-        {
-            var state = fixture.Model.Model.state_dict();
-            state["roi_heads.box_predictor.cls_score.weight"].mul_(4);
-            state["roi_heads.box_predictor.cls_score.bias"].zero_();
-        }
-        string model = fixture.Export("page.onnx", new ExportOptions { ScoreThreshold = DetectorFixture.ScoreThreshold, DetectionsPerImage = 6, NmsThreshold = 0.3 });
+        // over 0.85-0.98. At most 6 objects and NMS 0.3, so that most of each box's outline is its own on the canvas.
+        string model = fixture.ExportWithFeatureDrivenScores("page.onnx",
+            new ExportOptions { ScoreThreshold = DetectorFixture.ScoreThreshold, DetectionsPerImage = 6, NmsThreshold = 0.3 });
         using Detector detector = Detector.Load(model, new DetectorOptions { IntraOpThreads = 2 });
         WebServer server = await fixture.StartAsync(new WebServerOptions(), detector);
         string image = fixture.Model.Image("street.png", 320, 240, 8);

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
-using Lumi.Cli.Tests.Commands;
 using Lumi.Inference;
 using Lumi.Server;
 using SixLabors.ImageSharp;
@@ -15,8 +14,8 @@ namespace Lumi.Cli.Tests.Server;
 /// The real server on a free 127.0.0.1 port, over HTTP: predictions equal <see cref="Detector.Predict(string, DetectionOverrides?)"/>,
 /// every refused request has its status and exact JSON message, 50 concurrent requests are all answered correctly.
 /// </summary>
-[Collection(LumiHomeCollection.Name)] // the fixture builds a seeded model
-public sealed class WebServerTests(ServerFixture fixture, ITestOutputHelper output) : IClassFixture<ServerFixture>
+[Collection(WebServerCollection.Name)]
+public sealed class WebServerTests(ServerFixture fixture, ITestOutputHelper output)
 {
     [Fact]
     public async Task AnUploadedImageGetsTheDetectorsObjectsInThePredictionSchema()
