@@ -74,17 +74,6 @@ public static class PredictCommand
             string[] only = result.GetValue(onlyClass) is { Length: > 0 } o ? o : defaults.OnlyClasses;
             string[] ignore = result.GetValue(ignoreClass) is { Length: > 0 } i ? i : defaults.IgnoreClasses;
 
-            OnnxDevice onnxDevice = OnnxDevice.Resolve(deviceSpec, stderr.WriteLine);
-            string onnx = modelFile?.FullName ?? ChildExport.GetOrExport(checkpointRef!, stderr);
-            // Inference threads: every core on the CPU (ORT's threads do not spin, so decoders run in its gaps); one on CUDA.
-            int inferenceThreads = onnxDevice.UseCuda ? 1 : Environment.ProcessorCount;
-            using Detector detector = Detector.Load(onnx, new DetectorOptions
-            {
-                Device = onnxDevice,
-                IntraOpThreads = inferenceThreads,
-                MaxPixels = defaults.MaxPixels,
-                OptimizedModelPath = result.GetValue(optimized),
-            });
             var request = new PredictRequest
             {
                 Inputs = inputList,
@@ -98,7 +87,6 @@ public static class PredictCommand
                 Pipeline = new PipelineOptions
                 {
                     BatchSize = batch,
-                    Workers = workerCount > 0 ? workerCount : Math.Max(1, Environment.ProcessorCount - inferenceThreads),
                     QueueSize = defaults.QueueSize,
                     FailFast = result.GetValue(failFast),
                     MaxPixels = defaults.MaxPixels,
@@ -106,6 +94,23 @@ public static class PredictCommand
                     MaxDetections = maxDet,
                 },
             };
+            request.Validate();
+
+            OnnxDevice onnxDevice = OnnxDevice.Resolve(deviceSpec, stderr.WriteLine);
+            string onnx = modelFile?.FullName ?? ChildExport.GetOrExport(checkpointRef!, stderr);
+            // Inference threads: every core on the CPU (ORT's threads do not spin, so decoders run in its gaps); one on CUDA.
+            int inferenceThreads = onnxDevice.UseCuda ? 1 : Environment.ProcessorCount;
+            request = request with
+            {
+                Pipeline = request.Pipeline with { Workers = workerCount > 0 ? workerCount : Math.Max(1, Environment.ProcessorCount - inferenceThreads) },
+            };
+            using Detector detector = Detector.Load(onnx, new DetectorOptions
+            {
+                Device = onnxDevice,
+                IntraOpThreads = inferenceThreads,
+                MaxPixels = defaults.MaxPixels,
+                OptimizedModelPath = result.GetValue(optimized),
+            });
             PipelineSummary summary = PredictJob.Run(detector, request, stdout, stderr);
             if (summary.Stopped && summary.FirstFailure is { } first)
                 throw new InputDataException($"{first.File}: {first.Error} (--fail-fast: stopped after {summary.Written} of {summary.Images} images)");

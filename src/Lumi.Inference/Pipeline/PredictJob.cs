@@ -21,25 +21,7 @@ public static class PredictJob
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
-        if (request.Inputs.Count == 0)
-        {
-            throw new UsageException("lumi predict: give the images to predict: files, directories, glob patterns or @list files");
-        }
-        string formatName = request.Format switch
-        {
-            OutputFormat.Coco => "coco",
-            OutputFormat.Voc => "voc",
-            OutputFormat.Csv => "csv",
-            _ => "jsonl",
-        };
-        if (request.Format == OutputFormat.Voc && request.Output is null)
-        {
-            throw new UsageException("--format voc writes one XML file per image: give their folder with --output DIR");
-        }
-        if (request.Format != OutputFormat.Voc && request.Output is not null && Directory.Exists(request.Output))
-        {
-            throw new UsageException($"--output {request.Output}: is a directory, but --format {formatName} writes one file");
-        }
+        request.Validate();
         var filter = ClassFilter.Create(detector.Classes, request.OnlyClasses, request.IgnoreClasses);
 
         InputExpansion expansion = PredictInputs.Expand(request.Inputs, request.Recursive);

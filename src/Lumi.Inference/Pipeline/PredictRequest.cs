@@ -1,3 +1,4 @@
+using Lumi.Data.Errors;
 using Lumi.Inference.Outputs;
 
 namespace Lumi.Inference.Pipeline;
@@ -27,4 +28,30 @@ public sealed record PredictRequest
 
     /// <summary>Stage sizes and filters; its <see cref="PipelineOptions.Classes"/> and <see cref="PipelineOptions.KeepOriginals"/> are set from this request.</summary>
     public PipelineOptions Pipeline { get; init; } = new();
+
+    /// <summary>The option name of <see cref="Format"/>.</summary>
+    public string FormatName => Format switch
+    {
+        OutputFormat.Coco => "coco",
+        OutputFormat.Voc => "voc",
+        OutputFormat.Csv => "csv",
+        _ => "jsonl",
+    };
+
+    /// <summary>Checks what can be checked before the model is loaded: a <see cref="UsageException"/> saying the rule otherwise.</summary>
+    public void Validate()
+    {
+        if (Inputs.Count == 0)
+        {
+            throw new UsageException("lumi predict: give the images to predict: files, directories, glob patterns or @list files");
+        }
+        if (Format == OutputFormat.Voc && Output is null)
+        {
+            throw new UsageException("--format voc writes one XML file per image: give their folder with --output DIR");
+        }
+        if (Format != OutputFormat.Voc && Output is not null && Directory.Exists(Output))
+        {
+            throw new UsageException($"--output {Output}: is a directory, but --format {FormatName} writes one file");
+        }
+    }
 }
