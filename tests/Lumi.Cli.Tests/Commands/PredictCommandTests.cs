@@ -23,7 +23,7 @@ public sealed class PredictCommandTests(DetectorFixture fixture) : IClassFixture
     public void EveryImageGetsOneLineInOrderAndFailuresAreNamedAndSetTheExitCode()
     {
         using var files = new TempFiles();
-        string folder = PredictImages.MixedFolder(fixture, Path.Combine(files.Dir, "mixed"));
+        string folder = PredictImages.MixedFolder(Path.Combine(files.Dir, "mixed"));
 
         var (code, stdout, stderr) = CliRunner.Run("predict", folder, "--model", Model, "--device", "cpu", "--workers", "2");
 
@@ -73,7 +73,7 @@ public sealed class PredictCommandTests(DetectorFixture fixture) : IClassFixture
     public void FailFastStopsAtTheFirstFailureAfterWritingTheImagesBeforeIt()
     {
         using var files = new TempFiles();
-        string folder = PredictImages.MixedFolder(fixture, Path.Combine(files.Dir, "mixed"));
+        string folder = PredictImages.MixedFolder(Path.Combine(files.Dir, "mixed"));
         string output = Path.Combine(files.Dir, "out.jsonl");
 
         var (code, stdout, stderr) = CliRunner.Run("predict", folder, "--model", Model, "--device", "cpu", "--fail-fast", "--output", output);
@@ -93,8 +93,8 @@ public sealed class PredictCommandTests(DetectorFixture fixture) : IClassFixture
     {
         using var files = new TempFiles();
         // Images of one size: a batch pads none of them, so batched detections equal single ones.
-        string same = PredictImages.GoodFolder(fixture, Path.Combine(files.Dir, "same"), 4, sameSize: true);
-        string mixed = PredictImages.GoodFolder(fixture, Path.Combine(files.Dir, "mixed"), 5);
+        string same = PredictImages.GoodFolder(Path.Combine(files.Dir, "same"), 4, sameSize: true);
+        string mixed = PredictImages.GoodFolder(Path.Combine(files.Dir, "mixed"), 5);
         string list = files.Write("list.txt", string.Join("\n", new[] { 4, 0, 3, 1 }.Select(i => Path.Combine(mixed, $"img{i:00}.png"))));
 
         var single = CliRunner.Run("predict", same, "--model", Model, "--device", "cpu");
@@ -130,7 +130,7 @@ public sealed class PredictCommandTests(DetectorFixture fixture) : IClassFixture
     public void ShardsCoverEveryImageExactlyOnce()
     {
         using var files = new TempFiles();
-        string folder = PredictImages.GoodFolder(fixture, Path.Combine(files.Dir, "good"), 5);
+        string folder = PredictImages.GoodFolder(Path.Combine(files.Dir, "good"), 5);
         string[] Files(string stdout) => Lines(stdout).Select(l => l.GetProperty("file").GetString()!).ToArray();
         string[] all = Files(CliRunner.Run("predict", folder, "--model", Model, "--device", "cpu", "--min-prob", "0.9").Out);
         var shards = Enumerable.Range(0, 2)
@@ -153,7 +153,7 @@ public sealed class PredictCommandTests(DetectorFixture fixture) : IClassFixture
     public void ClassFiltersKeepOrDropClassesAndUnknownNamesListTheModelsClasses()
     {
         using var files = new TempFiles();
-        string folder = PredictImages.GoodFolder(fixture, Path.Combine(files.Dir, "good"), 5);
+        string folder = PredictImages.GoodFolder(Path.Combine(files.Dir, "good"), 5);
         string[] Labels(params string[] extra)
         {
             var run = CliRunner.Run(["predict", folder, "--model", Model, "--device", "cpu", "--min-prob", "0.01", .. extra]);
@@ -181,7 +181,7 @@ public sealed class PredictCommandTests(DetectorFixture fixture) : IClassFixture
     public void DrawnImagesHaveTheClassColourOnTheBoxEdges()
     {
         using var files = new TempFiles();
-        string folder = PredictImages.MixedFolder(fixture, Path.Combine(files.Dir, "mixed"));
+        string folder = PredictImages.MixedFolder(Path.Combine(files.Dir, "mixed"));
         string media = Path.Combine(files.Dir, "media");
 
         var (code, stdout, _) = CliRunner.Run("predict", folder, "--model", Model, "--device", "cpu", "--save-media-to", media);
@@ -215,7 +215,7 @@ public sealed class PredictCommandTests(DetectorFixture fixture) : IClassFixture
     {
         using var files = new TempFiles();
         string root = Path.Combine(files.Dir, "VOCdevkit");
-        string images = PredictImages.GoodFolder(fixture, Path.Combine(root, "JPEGImages"), 5);
+        string images = PredictImages.GoodFolder(Path.Combine(root, "JPEGImages"), 5);
         string voc = Path.Combine(files.Dir, "voc");
         string jsonl = Path.Combine(files.Dir, "p.jsonl"), coco = Path.Combine(files.Dir, "p.json"), csv = Path.Combine(files.Dir, "p.csv");
 
@@ -280,7 +280,7 @@ public sealed class PredictCommandTests(DetectorFixture fixture) : IClassFixture
     public void BadOptionsAreUsageErrors(string message, params string[] args)
     {
         using var files = new TempFiles();
-        string images = PredictImages.GoodFolder(fixture, Path.Combine(files.Dir, "good"), 1);
+        string images = PredictImages.GoodFolder(Path.Combine(files.Dir, "good"), 1);
         var (code, stdout, stderr) = CliRunner.Run(args.Select(a => a switch { "IMAGES" => images, "MODEL" => Model, _ => a }).ToArray());
         Assert.Equal(ExitCodes.Usage, code);
         Assert.Empty(stdout);

@@ -6,7 +6,7 @@ using SixLabors.ImageSharp.PixelFormats;
 
 namespace Lumi.Cli.Tests.Commands;
 
-/// <summary>Folders of images for the <c>lumi predict</c> tests: good ones from <see cref="DetectorFixture.Image"/> and broken ones.</summary>
+/// <summary>Folders of images for the <c>lumi predict</c> tests: good ones from <see cref="DetectorFixture.WriteImage"/> and broken ones.</summary>
 public static class PredictImages
 {
     /// <summary>The inputs of the mixed folder in ordinal order, and whether each is readable.</summary>
@@ -20,14 +20,15 @@ public static class PredictImages
     /// A folder with good images (a JPEG and two PNGs of different sizes), a corrupt JPEG, a truncated PNG, a zero-byte
     /// file, a text file named .jpg, a PNG whose header claims 100000×100000 pixels, and a notes.txt that is skipped.
     /// </summary>
-    public static string MixedFolder(DetectorFixture fixture, string folder)
+    public static string MixedFolder(string folder)
     {
         Directory.CreateDirectory(folder);
-        string png1 = fixture.Image("mixed-a.png", 200, 150, 11);
+        string png1 = DetectorFixture.WriteImage(Path.Combine(folder, "01_good.png"), 200, 150, 11);
         using (var image = Image.Load<Rgb24>(png1))
         {
             image.SaveAsJpeg(Path.Combine(folder, "01_good.jpg"));
         }
+        File.Delete(png1);
         // A JPEG start-of-image marker followed by garbage.
         var random = new Random(3);
         byte[] garbage = new byte[400];
@@ -37,26 +38,27 @@ public static class PredictImages
         garbage[2] = 0xFF;
         garbage[3] = 0xDB;
         File.WriteAllBytes(Path.Combine(folder, "02_corrupt.jpg"), garbage);
-        File.Copy(fixture.Image("mixed-b.png", 160, 120, 12), Path.Combine(folder, "03_good.png"));
-        byte[] full = File.ReadAllBytes(fixture.Image("mixed-c.png", 180, 140, 13));
-        File.WriteAllBytes(Path.Combine(folder, "04_truncated.png"), full[..(full.Length / 3)]);
+        DetectorFixture.WriteImage(Path.Combine(folder, "03_good.png"), 160, 120, 12);
+        string truncated = DetectorFixture.WriteImage(Path.Combine(folder, "04_truncated.png"), 180, 140, 13);
+        byte[] full = File.ReadAllBytes(truncated);
+        File.WriteAllBytes(truncated, full[..(full.Length / 3)]);
         File.WriteAllBytes(Path.Combine(folder, "05_empty.jpg"), []);
         File.WriteAllText(Path.Combine(folder, "06_text.jpg"), "this is a text file, not a JPEG\n");
         File.WriteAllBytes(Path.Combine(folder, "07_bomb.png"), PngHeader(100_000, 100_000));
-        File.Copy(fixture.Image("mixed-d.png", 120, 200, 14), Path.Combine(folder, "08_good.png"));
+        DetectorFixture.WriteImage(Path.Combine(folder, "08_good.png"), 120, 200, 14);
         File.WriteAllText(Path.Combine(folder, "notes.txt"), "not an image\n");
         return folder;
     }
 
     /// <summary>A folder of <paramref name="count"/> good PNGs of a few different sizes (or all 200×150), named img00.png, img01.png, ….</summary>
-    public static string GoodFolder(DetectorFixture fixture, string folder, int count, bool sameSize = false)
+    public static string GoodFolder(string folder, int count, bool sameSize = false)
     {
         Directory.CreateDirectory(folder);
         (int W, int H)[] sizes = sameSize ? [(200, 150)] : [(200, 150), (160, 120), (120, 200), (256, 96), (200, 150)];
         for (int i = 0; i < count; i++)
         {
             var (w, h) = sizes[i % sizes.Length];
-            File.Move(fixture.Image($"good{Guid.NewGuid():N}.png", w, h, 100 + i), Path.Combine(folder, $"img{i:00}.png"));
+            DetectorFixture.WriteImage(Path.Combine(folder, $"img{i:00}.png"), w, h, 100 + i);
         }
         return folder;
     }

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text.Json;
 using Lumi.Cli.Errors;
 using Lumi.Cli.Processes;
-using Lumi.Cli.Tests.Inference;
 using Lumi.Data.Paths;
 using Lumi.Models.FasterRcnn;
 
@@ -14,13 +13,13 @@ namespace Lumi.Cli.Tests.Commands;
 /// linker's own log (<c>LD_DEBUG=files</c>, one file per process id) lists every library each process loads, dlopen included.
 /// </summary>
 [Collection(LumiHomeCollection.Name)]
-public sealed class PredictProcessTests(DetectorFixture fixture) : IClassFixture<DetectorFixture>
+public sealed class PredictProcessTests
 {
     [Fact]
     public void PredictWithACheckpointExportsInAChildAndNeverLoadsLibtorch()
     {
         using var files = new TempFiles();
-        string images = PredictImages.GoodFolder(fixture, Path.Combine(files.Dir, "images"), 2);
+        string images = PredictImages.GoodFolder(Path.Combine(files.Dir, "images"), 2);
         string checkpoint = Path.Combine(files.Dir, "ckpt");
         TinyCheckpoint.Write(checkpoint, new TransformOptions { MinSize = 160, MaxSize = 320 });
         string home = Path.Combine(files.Dir, "home");
