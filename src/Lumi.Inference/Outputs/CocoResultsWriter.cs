@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Lumi.Inference.Pipeline;
 
 namespace Lumi.Inference.Outputs;
@@ -40,7 +39,7 @@ public sealed class CocoResultsWriter(TextOutput output) : IPredictionWriter
         string stem = Path.GetFileNameWithoutExtension(file.Replace('\\', '/'));
         return stem.Length is > 0 and <= 18 && stem.All(char.IsAsciiDigit)
             ? long.Parse(stem, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture)
-            : JsonSerializer.Serialize(stem);
+            : JsonText.String(stem);
     }
 
     public void Complete()

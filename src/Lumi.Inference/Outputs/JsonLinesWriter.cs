@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using Lumi.Inference.Pipeline;
 
 namespace Lumi.Inference.Outputs;
@@ -24,10 +23,10 @@ public sealed class JsonLinesWriter(TextOutput output) : IPredictionWriter
     {
         ArgumentNullException.ThrowIfNull(prediction);
         var line = new StringBuilder(64 + 80 * prediction.Objects.Count);
-        line.Append("{\"file\": ").Append(JsonSerializer.Serialize(prediction.File));
+        line.Append("{\"file\": ").Append(JsonText.String(prediction.File));
         if (prediction.Error is not null)
         {
-            line.Append(", \"error\": ").Append(JsonSerializer.Serialize(prediction.Error)).Append('}');
+            line.Append(", \"error\": ").Append(JsonText.String(prediction.Error)).Append('}');
             return line.ToString();
         }
         line.Append(", \"width\": ").Append(prediction.Width).Append(", \"height\": ").Append(prediction.Height).Append(", \"objects\": [");
@@ -40,7 +39,7 @@ public sealed class JsonLinesWriter(TextOutput output) : IPredictionWriter
                 .Append(Numbers.Format(Numbers.Coordinate(d.Y1))).Append(", ")
                 .Append(Numbers.Format(Numbers.Coordinate(d.X2))).Append(", ")
                 .Append(Numbers.Format(Numbers.Coordinate(d.Y2))).Append("], \"label\": ")
-                .Append(JsonSerializer.Serialize(d.ClassName)).Append(", \"prob\": ")
+                .Append(JsonText.String(d.ClassName)).Append(", \"prob\": ")
                 .Append(Numbers.Format(Numbers.Probability(d.Score))).Append('}');
         }
         line.Append("]}");
