@@ -90,7 +90,8 @@ public sealed class Detector : IDisposable
     }
 
     /// <summary>Session options: all graph optimisations, intra-op threads per <paramref name="options"/>, one inter-op thread,
-    /// no spinning (idle ORT threads must not compete with image decoders), the CPU memory arena, the device's provider.</summary>
+    /// no spinning (idle ORT threads must not compete with image decoders), the CPU memory arena, the device's provider,
+    /// errors only in ONNX Runtime's own log.</summary>
     internal static SessionOptions CreateSessionOptions(DetectorOptions options)
     {
         SessionOptions session = options.Device.CreateSessionOptions();
@@ -101,6 +102,8 @@ public sealed class Detector : IDisposable
             session.IntraOpNumThreads = options.IntraOpThreads > 0 ? options.IntraOpThreads : Environment.ProcessorCount;
             session.InterOpNumThreads = 1;
             session.EnableCpuMemArena = true;
+            // Warnings only about the overridable inputs (initializers that are also graph inputs, by design): not for users' stderr.
+            session.LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR;
             session.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
             session.AddSessionConfigEntry("session.inter_op.allow_spinning", "0");
             if (options.OptimizedModelPath is not null)
