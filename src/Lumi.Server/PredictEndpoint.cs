@@ -3,6 +3,8 @@ using System.Globalization;
 using Lumi.Data.Errors;
 using Lumi.Data.Imaging;
 using Lumi.Inference;
+using Lumi.Inference.Outputs;
+using Lumi.Inference.Pipeline;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 using SixLabors.ImageSharp;
@@ -11,7 +13,8 @@ namespace Lumi.Server;
 
 /// <summary>
 /// <c>POST /api/predict</c>: a multipart upload with the image in the field <c>image</c> and optional <c>min_prob</c> and
-/// <c>max_detections</c> (form fields or query parameters) → <see cref="PredictionResponse"/>. A refused request throws
+/// <c>max_detections</c> (form fields or query parameters) → the image's line of <c>lumi predict</c>'s JSON
+/// (<see cref="JsonLinesWriter.Line"/>, shared/DESIGN.md §5): <c>{"file", "width", "height", "objects"}</c>. A refused request throws
 /// <see cref="ApiException"/> with its status: 400 no image or a bad field, 415 not an image, 400 an image that cannot be
 /// decoded, 413 too many bytes or pixels, 503 the queue is full.
 /// </summary>
@@ -23,7 +26,7 @@ internal sealed class PredictEndpoint(Detector detector, PredictionQueue queue, 
 
     private readonly ImageDecoder _decoder = new(options.MaxPixels);
 
-    public async Task<PredictionResponse> HandleAsync(HttpRequest request, CancellationToken cancellationToken)
+    public async Task<string> HandleAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         // Admission before the body is read: a full queue costs the server nothing but this answer.
         using IDisposable slot = await queue.TryEnterAsync(cancellationToken).ConfigureAwait(false)
@@ -41,7 +44,7 @@ internal sealed class PredictEndpoint(Detector detector, PredictionQueue queue, 
         Detection[] found = detector.Predict(image, overrides);
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"POST /api/predict {name}: {image.Width}x{image.Height}, {found.Length} objects in {clock.Elapsed.TotalMilliseconds:F0} ms"));
-        return new PredictionResponse(name, image.Width, image.Height, found.Select(PredictedObject.From).ToArray());
+        return JsonLinesWriter.Line(new ImagePrediction(0, name, image.Width, image.Height, found));
     }
 
     private async Task<IFormCollection> ReadFormAsync(HttpRequest request, CancellationToken cancellationToken)

@@ -18,7 +18,7 @@ namespace Lumi.Server;
 /// <summary>
 /// <c>lumi server web</c>: ASP.NET Core (Kestrel) serving one <see cref="Detector"/> —
 /// <c>GET /</c> the page (<see cref="WebPage"/>), <c>GET /api/model</c> (<see cref="ModelInfo"/>),
-/// <c>POST /api/predict</c> (<see cref="PredictionResponse"/>). Every error is <see cref="ApiError"/> JSON with its
+/// <c>POST /api/predict</c> (the image's line of <c>lumi predict</c>'s JSON). Every error is <see cref="ApiError"/> JSON with its
 /// status, never a stack trace. Predictions go through a bounded <see cref="PredictionQueue"/>; the detector's one
 /// ONNX Runtime session is shared by them (its <c>Run</c> is thread-safe).
 /// </summary>
@@ -160,8 +160,9 @@ public sealed class WebServer : IAsyncDisposable
         {
             try
             {
-                PredictionResponse response = await endpoint.HandleAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
-                await context.Response.WriteAsJsonAsync(response, ServerJson.Options, context.RequestAborted).ConfigureAwait(false);
+                string json = await endpoint.HandleAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
+                context.Response.ContentType = "application/json; charset=utf-8";
+                await context.Response.WriteAsync(json, context.RequestAborted).ConfigureAwait(false);
             }
             catch (ApiException e)
             {

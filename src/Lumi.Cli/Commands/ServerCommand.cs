@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
-using Lumi.Cli.Export;
+using Lumi.Cli.Processes;
 using Lumi.Data.Devices;
 using Lumi.Data.Errors;
 using Lumi.Inference;
@@ -55,7 +55,7 @@ public static class ServerCommand
             options.Validate();
             DeviceSpec deviceSpec = result.GetValue(device) ?? DeviceSpec.Auto;
 
-            string onnx = checkpointRef is not null ? CheckpointExportProcess.GetOrExport(checkpointRef, stderr) : modelFile!.FullName;
+            string onnx = checkpointRef is not null ? ChildExport.GetOrExport(checkpointRef, stderr) : modelFile!.FullName;
             using Detector detector = Detector.Load(onnx, new DetectorOptions
             {
                 Device = OnnxDevice.Resolve(deviceSpec, stderr.WriteLine),

@@ -5,7 +5,7 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using Lumi.Cli.Errors;
-using Lumi.Cli.Export;
+using Lumi.Cli.Processes;
 using Lumi.Cli.Tests.Server;
 using Lumi.Data.Paths;
 using Lumi.Models.FasterRcnn;
@@ -65,7 +65,7 @@ public sealed partial class ServerCommandTests(ITestOutputHelper output)
         string image = Path.Combine(files.Dir, "photo.png");
         using (var picture = new Image<Rgb24>(200, 150, new Rgb24(40, 160, 90))) picture.SaveAsPng(image);
 
-        using var server = LumiProcess.Start(home, "server", "web", "--checkpoint", folder, "--port", "0", "--device", "cpu");
+        using var server = ServerProcess.Start(home, "server", "web", "--checkpoint", folder, "--port", "0", "--device", "cpu");
         Uri url = await server.WaitForUrlAsync(TimeSpan.FromSeconds(120));
         string log = server.Stderr;
         output.WriteLine(log);
@@ -84,7 +84,7 @@ public sealed partial class ServerCommandTests(ITestOutputHelper output)
             Assert.Contains("\"classes\":[\"cat\",\"dog\"]", await client.GetStringAsync("api/model"));
             using var response = await client.PostAsync("api/predict", WebServerTests.Upload(image));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            Assert.StartsWith("{\"file\":\"photo.png\",\"width\":200,\"height\":150,\"objects\":[", await response.Content.ReadAsStringAsync());
+            Assert.StartsWith("{\"file\": \"photo.png\", \"width\": 200, \"height\": 150, \"objects\": [", await response.Content.ReadAsStringAsync());
         }
         string maps = File.ReadAllText($"/proc/{server.Id}/maps");
         Assert.Contains("libonnxruntime", maps);
@@ -117,13 +117,13 @@ public sealed partial class ServerCommandTests(ITestOutputHelper output)
     }
 
     /// <summary>The real <c>lumi</c> executable in a child process, its stderr collected as it comes.</summary>
-    private sealed partial class LumiProcess : IDisposable
+    private sealed partial class ServerProcess : IDisposable
     {
         private readonly Process _process;
         private readonly ConcurrentQueue<string> _stderr = new();
         private readonly ConcurrentQueue<string> _stdout = new();
 
-        private LumiProcess(Process process)
+        private ServerProcess(Process process)
         {
             _process = process;
             process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _stderr.Enqueue(e.Data); };
@@ -137,16 +137,12 @@ public sealed partial class ServerCommandTests(ITestOutputHelper output)
         public string Stderr => string.Concat(_stderr.Select(l => l + "\n"));
         public string Stdout => string.Concat(_stdout.Select(l => l + "\n"));
 
-        public static LumiProcess Start(string lumiHome, params string[] args)
+        public static ServerProcess Start(string lumiHome, params string[] args)
         {
-            ProcessStartInfo start = CheckpointExportProcess.LumiStartInfo();
-            foreach (string arg in args) start.ArgumentList.Add(arg);
+            ProcessStartInfo start = Lumi.Cli.Processes.LumiProcess.StartInfo(args);
             start.Environment[LumiHome.Variable] = lumiHome;
             start.Environment["OMP_WAIT_POLICY"] = "PASSIVE";
-            start.RedirectStandardError = true;
-            start.RedirectStandardOutput = true;
-            start.UseShellExecute = false;
-            return new LumiProcess(Process.Start(start)!);
+            return new ServerProcess(Process.Start(start)!);
         }
 
         public async Task<Uri> WaitForUrlAsync(TimeSpan timeout)

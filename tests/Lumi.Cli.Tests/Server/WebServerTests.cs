@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using Lumi.Inference;
+using Lumi.Inference.Outputs;
 using Lumi.Server;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
@@ -28,7 +29,7 @@ public sealed class WebServerTests(ServerFixture fixture, ITestOutputHelper outp
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
-        Assert.StartsWith("{\"file\":\"photo.png\",\"width\":200,\"height\":150,\"objects\":[{\"bbox\":[", json);
+        Assert.StartsWith("{\"file\": \"photo.png\", \"width\": 200, \"height\": 150, \"objects\": [{\"bbox\": [", json);
         output.WriteLine($"{expected.Length} objects; {json[..Math.Min(json.Length, 300)]}");
         Assert.InRange(expected.Length, 3, 199);
         AssertSame(expected, Parse(json));
@@ -321,11 +322,11 @@ public sealed class WebServerTests(ServerFixture fixture, ITestOutputHelper outp
     internal static PredictionResponse Parse(string json) =>
         System.Text.Json.JsonSerializer.Deserialize<PredictionResponse>(json, ServerJson.Options) ?? throw new InvalidOperationException("null response");
 
-    /// <summary>The same objects, in order, bit for bit: the JSON carries each float's shortest round-trip text.</summary>
+    /// <summary>The same objects in the same order, with the rounding of <c>lumi predict</c>'s JSON (<see cref="Numbers"/>).</summary>
     internal static void AssertSame(IReadOnlyList<Detection> expected, PredictionResponse actual)
     {
         Assert.Equal(
-            expected.Select(d => (d.X1, d.Y1, d.X2, d.Y2, d.ClassName, d.Score)),
+            expected.Select(d => (Numbers.Coordinate(d.X1), Numbers.Coordinate(d.Y1), Numbers.Coordinate(d.X2), Numbers.Coordinate(d.Y2), d.ClassName, Numbers.Probability(d.Score))),
             actual.Objects.Select(o => (o.Bbox[0], o.Bbox[1], o.Bbox[2], o.Bbox[3], o.Label, o.Prob)));
     }
 
