@@ -43,7 +43,7 @@ internal sealed class PredictEndpoint(Detector detector, PredictionQueue queue, 
         RgbImage image = Decode(buffer, name);
         Detection[] found = detector.Predict(image, overrides);
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"POST /api/predict {name}: {image.Width}x{image.Height}, {found.Length} objects in {clock.Elapsed.TotalMilliseconds:F0} ms"));
+            $"POST /api/predict {name}: {image.Width}x{image.Height}, {found.Length} object{(found.Length == 1 ? "" : "s")} in {clock.Elapsed.TotalMilliseconds:F0} ms"));
         return JsonLinesWriter.Line(new ImagePrediction(0, name, image.Width, image.Height, found));
     }
 
