@@ -6,7 +6,9 @@
 //    where the API put it;
 // 3. move the slider with the keyboard past the median probability: the boxes now below it must be gone from the
 //    pixels (the image's own pixels are back on their edges), the others still drawn;
-// 4. save screenshots of the page before and after into OUTPUT_DIR.
+// 4. save screenshots of the page before and after into OUTPUT_DIR;
+// 5. drop the image on the drop zone under another name: the page asks the API again.
+import { readFile } from "node:fs/promises";
 import { chromium } from "playwright-core";
 
 const [url, imagePath, outDir] = process.argv.slice(2);
@@ -115,7 +117,18 @@ try {
   await page.screenshot({ path: `${outDir}/page-after-slider.png`, fullPage: true });
   await page.locator("#canvas").screenshot({ path: `${outDir}/canvas-after-slider.png` });
 
-  console.log(JSON.stringify({ model, colors, response, shownJson, presses, before, after, pageErrors }));
+  // 5. The same image dropped on the drop zone (as a file dragged from the desktop) under another name.
+  const bytes = (await readFile(imagePath)).toString("base64");
+  await page.evaluate(base64 => {
+    const data = Uint8Array.from(atob(base64), c => c.charCodeAt(0));
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([data], "dropped.png", { type: "image/png" }));
+    document.getElementById("drop").dispatchEvent(new DragEvent("drop", { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  }, bytes);
+  await page.waitForFunction(() => window.lumiPage.response?.file === "dropped.png");
+  const dropped = await page.evaluate(() => window.lumiPage.response);
+
+  console.log(JSON.stringify({ model, colors, response, shownJson, presses, before, after, dropped, pageErrors }));
 } finally {
   await browser.close();
 }

@@ -11,7 +11,7 @@ namespace Lumi.Cli.Tests.Server;
 /// <summary>
 /// The page end to end in Debian's headless chromium, driven by playwright-core (tests/browser/page_check.mjs): an image
 /// uploaded through the file input is drawn with its boxes where the API put them, and moving the probability slider
-/// removes the less probable boxes from the canvas pixels. Screenshots are kept under the test output folder.
+/// removes the less probable boxes from the canvas pixels; a file dropped on the drop zone is predicted too. Screenshots are kept under the test output folder.
 /// </summary>
 [Collection(WebServerCollection.Name)]
 public sealed class WebPageTests(ServerFixture fixture, ITestOutputHelper output)
@@ -79,6 +79,11 @@ public sealed class WebPageTests(ServerFixture fixture, ITestOutputHelper output
         foreach (string name in new[] { "page-before-slider.png", "page-after-slider.png", "canvas-after-slider.png" })
             Assert.True(new FileInfo(Path.Combine(Artifacts, name)).Length > 1000, $"screenshot {name} missing");
         output.WriteLine($"screenshots in {Artifacts}");
+
+        // Dropping a file on the drop zone works as choosing it.
+        var dropped = WebServerTests.Parse(report["dropped"]!.ToJsonString());
+        Assert.Equal("dropped.png", dropped.File);
+        WebServerTests.AssertSame(expected, dropped);
     }
 
     /// <summary>Each of the <paramref name="count"/> drawn boxes has its edge pixels (those no other box or label covers) in its class colour.</summary>
