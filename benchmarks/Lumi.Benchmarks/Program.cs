@@ -6,5 +6,8 @@ using Lumi.Benchmarks;
 // dotnet run -c Release --project benchmarks/Lumi.Benchmarks -- --filter '*' [--job short]
 if (args.Length > 0 && args[0] == "model-speed")
     return ModelSpeed.Run(args[1..]);
+// `predict-speed DIR` is the in-process half of benchmarks/predict_speed.sh.
+if (args.Length > 0 && args[0] == "predict-speed")
+    return PredictSpeed.Run(args[1..]);
 BenchmarkSwitcher.FromAssembly(typeof(ModelSpeed).Assembly).Run(args);
 return 0;

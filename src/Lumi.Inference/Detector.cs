@@ -90,7 +90,8 @@ public sealed class Detector : IDisposable
     }
 
     /// <summary>Session options: all graph optimisations, intra-op threads per <paramref name="options"/>, one inter-op thread,
-    /// no spinning (idle ORT threads must not compete with image decoders), the CPU memory arena, the device's provider.</summary>
+    /// no spinning (idle ORT threads must not compete with image decoders), the CPU memory arena, the device's provider,
+    /// errors only in ONNX Runtime's own log.</summary>
     internal static SessionOptions CreateSessionOptions(DetectorOptions options)
     {
         SessionOptions session = options.Device.CreateSessionOptions();
@@ -101,6 +102,8 @@ public sealed class Detector : IDisposable
             session.IntraOpNumThreads = options.IntraOpThreads > 0 ? options.IntraOpThreads : Environment.ProcessorCount;
             session.InterOpNumThreads = 1;
             session.EnableCpuMemArena = true;
+            // Warnings only about the overridable inputs (initializers that are also graph inputs, by design): not for users' stderr.
+            session.LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR;
             session.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
             session.AddSessionConfigEntry("session.inter_op.allow_spinning", "0");
             if (options.OptimizedModelPath is not null)
@@ -155,12 +158,51 @@ public sealed class Detector : IDisposable
         {
             RgbImage image = images[i] ?? throw new ArgumentException($"image {i} is null", nameof(images));
             originals[i] = (image.Width, image.Height);
-            ResizedSize size = Resize.OutputSize(image.Width, image.Height);
-            // No resampling and no copy when the rule keeps the size.
-            resized[i] = size.Width == image.Width && size.Height == image.Height ? image : Resize.Resize(image);
+            resized[i] = ResizeForGraph(image);
         }
         PaddedBatch batch = Padding.Pack(resized, Metadata.SizeDivisible);
         return Run(batch, originals, overrides);
+    }
+
+    /// <summary>
+    /// <paramref name="image"/> resized by the graph's rule, ready for <see cref="PredictResized"/>: the image itself
+    /// (no resampling, no copy) when the rule keeps its size. Thread-safe; the prediction pipeline calls it on its decoders.
+    /// </summary>
+    public RgbImage ResizeForGraph(RgbImage image, float[]? buffer = null)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ResizedSize size = Resize.OutputSize(image.Width, image.Height);
+        return size.Width == image.Width && size.Height == image.Height ? image : Resize.Resize(image, buffer);
+    }
+
+    /// <summary>
+    /// Objects in a batch of images already resized by <see cref="ResizeForGraph"/>, mapped back to
+    /// <paramref name="originals"/> (each image's (width, height) before resizing), in input order: one graph call.
+    /// </summary>
+    public Detection[][] PredictResized(IReadOnlyList<RgbImage> resized, IReadOnlyList<(int Width, int Height)> originals, DetectionOverrides? overrides = null)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(resized);
+        ArgumentNullException.ThrowIfNull(originals);
+        if (resized.Count != originals.Count)
+        {
+            throw new ArgumentException($"{resized.Count} resized images but {originals.Count} original sizes", nameof(originals));
+        }
+        if (resized.Count == 0)
+        {
+            return [];
+        }
+        for (int i = 0; i < resized.Count; i++)
+        {
+            ResizedSize expected = Resize.OutputSize(originals[i].Width, originals[i].Height);
+            if (resized[i] is null || resized[i].Width != expected.Width || resized[i].Height != expected.Height)
+            {
+                throw new ArgumentException(
+                    $"image {i} is not the graph's resize of a {originals[i].Width}x{originals[i].Height} image (expected {expected.Width}x{expected.Height})", nameof(resized));
+            }
+        }
+        PaddedBatch batch = Padding.Pack(resized, Metadata.SizeDivisible);
+        return Run(batch, [.. originals], overrides);
     }
 
     private Detection[][] Run(PaddedBatch batch, (int Width, int Height)[] originals, DetectionOverrides? overrides)

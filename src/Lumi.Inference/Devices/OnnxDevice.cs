@@ -44,6 +44,10 @@ public sealed record OnnxDevice(bool UseCuda, int CudaIndex)
     /// <summary>Null when the CUDA provider can be appended for device <paramref name="index"/>, else ONNX Runtime's reason (first line).</summary>
     public static string? CudaProblem(int index)
     {
+        // ONNX Runtime also logs the failure to stderr itself; the caller reports it in one line, so keep its log quiet meanwhile.
+        OrtEnv environment = OrtEnv.Instance();
+        OrtLoggingLevel level = environment.EnvLogLevel;
+        environment.EnvLogLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
         try
         {
             using var options = new SessionOptions();
@@ -55,6 +59,10 @@ public sealed record OnnxDevice(bool UseCuda, int CudaIndex)
             string message = e.Message.Trim();
             int newline = message.IndexOfAny(['\r', '\n']);
             return newline < 0 ? message : message[..newline];
+        }
+        finally
+        {
+            environment.EnvLogLevel = level;
         }
     }
 

@@ -50,7 +50,10 @@ public sealed class DetectorFixture : IDisposable
     public Detector Detector { get; }
 
     /// <summary>A PNG of <paramref name="width"/> × <paramref name="height"/>: smooth gradients and a few solid rectangles.</summary>
-    public string Image(string name, int width, int height, int seed)
+    public string Image(string name, int width, int height, int seed) => WriteImage(Path.Combine(Files.Dir, name), width, height, seed);
+
+    /// <summary>The same image written to <paramref name="path"/>, without a fixture (no model needed).</summary>
+    public static string WriteImage(string path, int width, int height, int seed)
     {
         var random = new Random(seed);
         using var image = new Image<Rgb24>(width, height);
@@ -72,7 +75,6 @@ public sealed class DetectorFixture : IDisposable
                 image[x, y] = pixel;
             }
         }
-        string path = Path.Combine(Files.Dir, name);
         image.SaveAsPng(path);
         return path;
     }

@@ -4,7 +4,7 @@ using SixLabors.ImageSharp.PixelFormats;
 namespace Lumi.Data.Metrics.Plotting;
 
 /// <summary>Pixel-level drawing on an ImageSharp image: Bresenham lines, rectangles and bitmap-font text. Out-of-image pixels are skipped.</summary>
-internal sealed class Canvas(Image<Rgb24> image)
+public sealed class Canvas(Image<Rgb24> image)
 {
     public Image<Rgb24> Image { get; } = image;
 

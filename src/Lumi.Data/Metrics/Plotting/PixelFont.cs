@@ -4,7 +4,7 @@ namespace Lumi.Data.Metrics.Plotting;
 /// A 5×7 bitmap font (digits, capital letters, a little punctuation) for plot labels, since ImageSharp.Drawing is not
 /// available. Lower-case letters are drawn as capitals; any other character as '?'.
 /// </summary>
-internal static class PixelFont
+public static class PixelFont
 {
     public const int GlyphWidth = 5;
     public const int GlyphHeight = 7;
