@@ -67,7 +67,7 @@ public sealed class CheckpointResolverTests
     {
         using var dir = new TempDir();
         var e = Assert.Throws<InvalidDataException>(() => CheckpointResolver.Resolve(dir.Path));
-        Assert.Equal($"{dir.Path} is not a checkpoint: expected a folder with checkpoint.json, a .tar.gz of one, or a run folder with checkpoints/best/ or checkpoints/last/.", e.Message);
+        Assert.Equal($"{dir.Path} is not a checkpoint: expected a folder with checkpoint.json, a .tar.gz of one, or a run folder with best/ or last/ (or checkpoints/best/, checkpoints/last/).", e.Message);
     }
 
     [Fact]
