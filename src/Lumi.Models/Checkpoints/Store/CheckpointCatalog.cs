@@ -63,7 +63,8 @@ public static class CheckpointCatalog
         }
         else
         {
-            Add("classes", row.Remote!.Classes is { } names ? string.Join(", ", names) : null);
+            var names = row.Remote!.Classes ?? row.Remote.Torchvision?.Classes;
+            Add("classes", names is null ? null : string.Join(", ", names));
             Add("description", row.Remote.Description);
         }
         if (row.Remote is { } remote)

@@ -241,7 +241,14 @@ public sealed class CheckpointDownloader
         try
         {
             string extracted = Path.Combine(staging, "archive");
-            CheckpointStore.Wrap(() => SafeTarGz.Extract(file, extracted));
+            try
+            {
+                SafeTarGz.Extract(file, extracted);
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException)
+            {
+                throw new InputDataException($"checkpoint {entry.Id}: the archive from {entry.Url} was refused, nothing was installed: {e.Message}", e);
+            }
             string folder = CheckpointStore.FindCheckpointFolder(extracted, entry.Url.ToString());
             var info = CheckpointStore.Read(folder);
             if (info.Id != entry.Id)
