@@ -162,9 +162,9 @@ public sealed partial class CheckpointIndex
         TorchvisionEntry? torchvision = null;
         if (e.TryGetProperty("torchvision", out var tvElement) && tvElement.ValueKind != JsonValueKind.Null)
         {
-            torchvision = ParseTorchvision(tvElement, kind, numClasses, where);
             if (!TorchExtensions.Any(x => entryName.EndsWith(x, StringComparison.OrdinalIgnoreCase)))
                 throw new InputDataException($"{where}: field 'torchvision' is for a torchvision .pth file, but the url names '{entryName}'");
+            torchvision = ParseTorchvision(tvElement, kind, numClasses, where);
         }
         else if (!ArchiveExtensions.Any(x => entryName.EndsWith(x, StringComparison.OrdinalIgnoreCase)))
         {
