@@ -63,6 +63,20 @@ public sealed class CheckpointResolverTests
     }
 
     [Fact]
+    public void ARunsBestAndLastFoldersMayBeAtItsTop()
+    {
+        using var dir = new TempDir();
+        WriteCheckpoint(dir["run/last"]);
+        WriteCheckpoint(dir["run/checkpoints/last"]);
+        using (var last = CheckpointResolver.Resolve(dir["run"]))
+            Assert.Equal($"run {dir["run"]}: using last", last.Description);
+        WriteCheckpoint(dir["run/best"]);
+        using var best = CheckpointResolver.Resolve(dir["run"]);
+        Assert.Equal(CheckpointSource.RunBest, best.Source);
+        Assert.Equal(dir["run/best"], best.Folder);
+    }
+
+    [Fact]
     public void AFolderWithoutACheckpointSaysWhatWasExpected()
     {
         using var dir = new TempDir();
