@@ -133,11 +133,12 @@ public static class CheckpointCommand
         };
         var arch = new Option<string>("--arch")
         {
-            Description = $"With --torchvision: the architecture: {string.Join(", ", TorchvisionImporter.Architectures)}.",
+            Description = $"With --torchvision: a detector ({string.Join(", ", TorchvisionImporter.Architectures)}) " +
+                $"or, for ImageNet classification weights, a backbone ({string.Join(", ", TorchvisionImporter.BackboneArchitectures)}).",
             HelpName = "ARCH",
             DefaultValueFactory = _ => "fasterrcnn_resnet50_fpn",
         };
-        arch.AcceptOnlyFromAmong(TorchvisionImporter.Architectures.ToArray());
+        arch.AcceptOnlyFromAmong(TorchvisionImporter.Architectures.Concat(TorchvisionImporter.BackboneArchitectures).ToArray());
         var classes = CommonOptions.Classes();
         var bnEps = new Option<double>("--bn-eps")
         {
@@ -176,13 +177,18 @@ public static class CheckpointCommand
                 return ExitCodes.Ok;
             }
 
-            double eps = result.GetValue(bnEps);
+            string archName = result.GetValue(arch)!;
+            bool backbone = TorchvisionImporter.BackboneArchitectures.Contains(archName);
+            // ImageNet weights were trained with torchvision's default epsilon.
+            double eps = backbone && result.GetResult(bnEps) is not { Implicit: false } ? 1e-5 : result.GetValue(bnEps);
             if (eps < 0 || eps > 1) throw new UsageException($"--bn-eps: {eps} is out of range [0, 1]");
+            if (backbone && result.GetResult(classes) is { Implicit: false })
+                throw new UsageException($"--classes: a backbone ({archName}) has no detection classes");
             string id = CheckpointId.New();
             var options = new TorchvisionImportOptions
             {
                 Id = id,
-                Arch = result.GetValue(arch)!,
+                Arch = archName,
                 Classes = CommonOptions.GetClasses(result, classes),
                 BatchNormEps = eps,
                 Name = result.GetValue(name),
@@ -190,8 +196,9 @@ public static class CheckpointCommand
                 Description = result.GetValue(description),
             };
             string folder = result.GetValue(output)?.FullName ?? Path.Combine(LumiHome.Checkpoints, id);
-            var info = TorchvisionImporter.Import(file.FullName, options, folder);
-            stdout.WriteLine($"Imported {file.Name} as checkpoint {info.Id} ({info.Arch}, {info.Classes.Count} classes, batch-norm eps {eps}) in {folder}");
+            var info = backbone ? TorchvisionImporter.ImportBackbone(file.FullName, options, folder) : TorchvisionImporter.Import(file.FullName, options, folder);
+            string what = backbone ? "backbone" : $"{info.Classes.Count} classes";
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Imported {file.Name} as checkpoint {info.Id} ({info.Arch}, {what}, batch-norm eps {eps}) in {folder}"));
             return ExitCodes.Ok;
         });
         return command;

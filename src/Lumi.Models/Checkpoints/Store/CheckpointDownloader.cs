@@ -29,7 +29,7 @@ public sealed class CheckpointDownloader
     public int Retries { get; init; } = 3;
 
     /// <summary>The wait before resuming (times the attempt number).</summary>
-    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(0.5);
 
     /// <summary>A transfer that receives nothing for this long is treated as dropped.</summary>
     public TimeSpan IdleTimeout { get; init; } = DefaultIdleTimeout;
