@@ -189,6 +189,29 @@ public sealed class CheckpointDownloadTests : IDisposable
     }
 
     [Fact]
+    public void ACommandGivenAnIndexAliasDownloadsItFirst()
+    {
+        string folder = Path.Combine(_files.Dir, "backbone", "abcdefabcdef");
+        CheckpointFiles.WriteSmall(folder, id: "abcdefabcdef", kind: Lumi.Models.Checkpoints.CheckpointKind.Backbone);
+        string archive = Path.Combine(_files.Dir, "r18.tar.gz");
+        Lumi.Models.Checkpoints.SafeTarGz.Create(folder, archive);
+        byte[] bytes = File.ReadAllBytes(archive);
+        _server.Serve("r18.tar.gz", bytes);
+        Environment.SetEnvironmentVariable("LUMI_INDEX_URL",
+            ServeIndex(CheckpointFiles.Entry("r18.tar.gz", CheckpointFiles.Sha256(bytes), id: "abcdefabcdef", alias: "r18", kind: "backbone")));
+
+        var export = CliRunner.Run("export", "--checkpoint", "r18", "--output", Path.Combine(_files.Dir, "r18.onnx"));
+
+        Assert.Equal(ExitCodes.InputData, export.Code);
+        Assert.StartsWith($"checkpoint 'r18' is not in {_home.Checkpoints}; downloading abcdefabcdef (tiny) from the index {_server.Url("index.json")}\n", export.Err);
+        Assert.Contains("download abcdefabcdef: ", export.Err);
+        Assert.EndsWith("checkpoint 'r18' (abcdefabcdef) is a backbone (resnet18, tiny): classification weights to train a detector from, not a detector; " +
+            "prediction, export and evaluation need a detector checkpoint (lumi checkpoint list shows each one's kind)\n", export.Err);
+        // Downloaded and installed, under the index's alias.
+        Assert.Contains("\"alias\": \"r18\"", File.ReadAllText(Path.Combine(_home.Checkpoints, "abcdefabcdef", "checkpoint.json")));
+    }
+
+    [Fact]
     public void ABadIndexIsRefusedNamingTheEntryAndFieldAndTheCacheIsKept()
     {
         string url = ServeIndex("""{"id": "0123456789ab", "name": "x", "kind": "segmenter"}""");
