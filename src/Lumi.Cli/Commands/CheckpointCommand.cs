@@ -128,7 +128,7 @@ public static class CheckpointCommand
         };
         var torchvision = new Option<FileInfo?>("--torchvision")
         {
-            Description = "Instead: a torchvision Faster R-CNN state dict (.pth, zip or legacy format; read as data, nothing in it runs).",
+            Description = "Instead: torchvision weights (.pth, zip or legacy format; read as data, nothing in it runs): a Faster R-CNN state dict, or ImageNet classification weights with --arch resnetNN.",
             HelpName = "FILE.pth",
         };
         var arch = new Option<string>("--arch")

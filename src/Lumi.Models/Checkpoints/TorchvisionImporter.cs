@@ -22,7 +22,7 @@ public static class TorchvisionImporter
         new[] { "resnet18", "resnet34", "resnet50", "resnet101" }.Select(b => Prefix + b + Suffix).ToArray();
 
     /// <summary>Backbone architectures accepted by <see cref="ImportBackbone"/> (torchvision's classification builders).</summary>
-    public static IReadOnlyList<string> BackboneArchitectures { get; } = ResNetBody.Names.Order(StringComparer.Ordinal).ToArray();
+    public static IReadOnlyList<string> BackboneArchitectures { get; } = ResNetBody.Names.OrderBy(n => int.Parse(n["resnet".Length..], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
 
     /// <summary>
     /// Reads torchvision ImageNet classification weights (<c>resnet50-0676ba61.pth</c>), checks that they fill the

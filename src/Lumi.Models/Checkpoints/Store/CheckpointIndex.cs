@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Lumi.Data.Classes;
 using Lumi.Data.Errors;
-using Lumi.Models.Backbones;
 
 namespace Lumi.Models.Checkpoints.Store;
 
@@ -118,7 +117,7 @@ public sealed partial class CheckpointIndex
             _ => throw new InputDataException($"{where}: field 'kind' must be detector or backbone, not '{kindText}'"),
         };
         string arch = RequiredString(e, "arch", where);
-        var archs = kind == CheckpointKind.Detector ? TorchvisionImporter.Architectures : ResNetBody.Names.Order(StringComparer.Ordinal).ToList();
+        var archs = kind == CheckpointKind.Detector ? TorchvisionImporter.Architectures : TorchvisionImporter.BackboneArchitectures;
         if (!archs.Contains(arch))
             throw new InputDataException($"{where}: field 'arch' of a {kindText} must be one of {string.Join(", ", archs)}, not '{arch}'");
 
