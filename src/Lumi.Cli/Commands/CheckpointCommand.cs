@@ -42,7 +42,17 @@ public static class CheckpointCommand
         command.SetAction(int (ParseResult result) =>
         {
             var store = CheckpointStore.Default;
-            var index = new RemoteIndex(store).Load();
+            CheckpointIndex index;
+            try
+            {
+                index = new RemoteIndex(store).Load();
+            }
+            catch (LumiException e)
+            {
+                // The store is still worth listing when the index cannot be had.
+                result.InvocationConfiguration.Error.WriteLine($"warning: {e.Message}; listing the store only");
+                index = CheckpointIndex.Empty("(none)");
+            }
             var rows = CheckpointCatalog.List(store, index);
             var table = new Table().Border(TableBorder.Ascii);
             foreach (string column in new[] { "id", "name", "alias", "kind", "dataset", "classes", "source", "status" })

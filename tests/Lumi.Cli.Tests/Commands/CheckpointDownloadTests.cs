@@ -154,9 +154,20 @@ public sealed class CheckpointDownloadTests : IDisposable
             $"checkpoint {Id}: cannot reach {url}: Connection refused (ConnectionRefused); check the network connection and the URL\n", download.Err);
         AssertNothingInstalled();
 
-        var refresh = CliRunner.Run("checkpoint", "refresh", "--index-url", $"http://127.0.0.1:{TestHttpServer.ClosedPort()}/index.json");
+        string closed = $"http://127.0.0.1:{TestHttpServer.ClosedPort()}/index.json";
+        var refresh = CliRunner.Run("checkpoint", "refresh", "--index-url", closed);
         Assert.Equal(ExitCodes.Unavailable, refresh.Code);
-        Assert.StartsWith("checkpoint index: cannot reach http://127.0.0.1:", refresh.Err);
+        Assert.StartsWith($"checkpoint index: cannot reach {closed}: ", refresh.Err);
+
+        // Without a cached index, list fetches LUMI_INDEX_URL's; when it cannot, it still lists the store.
+        File.Delete(Path.Combine(_home.Home, "index.json"));
+        Environment.SetEnvironmentVariable("LUMI_INDEX_URL", closed);
+        CheckpointFiles.WriteSmall(Path.Combine(_home.Checkpoints, Id));
+        var list = CliRunner.Run("checkpoint", "list");
+        Assert.Equal(ExitCodes.Ok, list.Code);
+        Assert.StartsWith($"warning: checkpoint index: cannot reach {closed}: ", list.Err);
+        Assert.EndsWith("; listing the store only\n", list.Err);
+        Assert.Matches($@"\| {Id} \| tiny +\| - +\| detector \| test +\| 2 +\| local +\| local +\|", list.Out);
     }
 
     [Theory]

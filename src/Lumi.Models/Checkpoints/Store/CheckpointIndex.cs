@@ -28,6 +28,9 @@ public sealed partial class CheckpointIndex
         Entries = entries;
     }
 
+    /// <summary>An index with no entries (when the real one cannot be had and only the store is shown).</summary>
+    public static CheckpointIndex Empty(string source) => new(source, Array.Empty<IndexEntry>());
+
     /// <summary>Where the index was read from (a URL, a path, or the built-in index).</summary>
     public string Source { get; }
 
