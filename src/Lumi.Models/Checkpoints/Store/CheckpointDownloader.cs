@@ -137,9 +137,10 @@ public sealed class CheckpointDownloader
                 : response.Content.Headers.ContentLength ?? entry.Size;
             using var body = response.Content.ReadAsStream();
             using var file = new FileStream(partial, resumed ? FileMode.Append : FileMode.Create, FileAccess.Write);
-            Copy(body, file, have, total, progress, clock);
+            long thisRun = Copy(body, file, have, total, progress, clock);
             if (total is long t && file.Length < t)
                 throw new TransferBrokenException($"the server closed the connection after {file.Length} of {t} bytes");
+            progress?.Invoke(new DownloadProgress(file.Length, total ?? file.Length, thisRun, clock.Elapsed, true));
         }
     }
 
@@ -153,10 +154,12 @@ public sealed class CheckpointDownloader
         if (have > source.Length) have = 0;
         source.Seek(have, SeekOrigin.Begin);
         using var file = new FileStream(partial, have > 0 ? FileMode.Append : FileMode.Create, FileAccess.Write);
-        Copy(source, file, have, source.Length, progress, clock);
+        long thisRun = Copy(source, file, have, source.Length, progress, clock);
+        progress?.Invoke(new DownloadProgress(file.Length, source.Length, thisRun, clock.Elapsed, true));
     }
 
-    private void Copy(Stream body, FileStream file, long have, long? total, Action<DownloadProgress>? progress, Stopwatch clock)
+    /// <summary>Appends the body to the file with progress reports; returns the bytes this call received.</summary>
+    private long Copy(Stream body, FileStream file, long have, long? total, Action<DownloadProgress>? progress, Stopwatch clock)
     {
         var buffer = new byte[1 << 16];
         long thisRun = 0;
@@ -181,7 +184,7 @@ public sealed class CheckpointDownloader
             progress?.Invoke(new DownloadProgress(have, total, thisRun, clock.Elapsed, false));
         }
         file.Flush();
-        progress?.Invoke(new DownloadProgress(have, total ?? have, thisRun, clock.Elapsed, true));
+        return thisRun;
     }
 
     /// <summary>The size and hash the index gives; a mismatch deletes the file (it would never verify) and refuses it.</summary>
