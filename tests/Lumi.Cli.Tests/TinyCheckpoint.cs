@@ -8,7 +8,7 @@ public static class TinyCheckpoint
 {
     public const string Id = "0123456789ab";
 
-    public static void Write(string folder, TransformOptions? transform = null)
+    public static void Write(string folder, TransformOptions? transform = null, string id = Id, string? alias = null)
     {
         var options = new FasterRcnnOptions
         {
@@ -20,7 +20,7 @@ public static class TinyCheckpoint
         using var model = new FasterRcnn(options);
         CheckpointWriter.Write(folder, new CheckpointInfo
         {
-            Id = Id, Name = "tiny", Arch = "fasterrcnn_resnet18_fpn", Classes = new[] { "cat", "dog" },
+            Id = id, Name = "tiny", Alias = alias, Arch = "fasterrcnn_resnet18_fpn", Classes = new[] { "cat", "dog" },
             Dataset = new CheckpointDataset("test", 2), CreatedAt = DateTimeOffset.UnixEpoch, Model = options,
         }, model.state_dict());
     }

@@ -67,7 +67,7 @@ public static class EvalCommand
             string? onnx = modelFile?.FullName;
             if (checkpointRef is not null)
             {
-                onnx = ExportCache.GetOrExport(checkpointRef, new ExportOptions(), out bool exported, out string description);
+                onnx = ExportCache.GetOrExport(checkpointRef, new ExportOptions(), out bool exported, out string description, stderr.WriteLine);
                 stderr.WriteLine($"{(exported ? "Exported" : "Reusing the export of")} {description}: {onnx}");
             }
             if (onnx is not null && !File.Exists(onnx))

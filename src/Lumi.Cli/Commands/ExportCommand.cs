@@ -36,7 +36,7 @@ public static class ExportCommand
                 throw new UsageException($"--detections-per-image: {d} must be at least 1");
 
             var stopwatch = Stopwatch.StartNew();
-            using var resolved = CheckpointLocator.Locate(reference);
+            using var resolved = CheckpointLocator.Locate(reference, result.InvocationConfiguration.Error.WriteLine);
             using var loaded = CheckpointReader.Read(resolved.Folder);
             using var model = Lumi.Models.FasterRcnn.FasterRcnn.FromCheckpoint(loaded);
             var options = new ExportOptions

@@ -2,7 +2,8 @@ namespace Lumi.Data.Paths;
 
 /// <summary>
 /// Where Lumi keeps its store: <c>$LUMI_HOME</c>, default <c>~/.lumi</c> (shared/DESIGN.md §6):
-/// <c>checkpoints/&lt;id&gt;/</c> and <c>cache/&lt;checkpoint id&gt;/</c>.
+/// <c>checkpoints/&lt;id&gt;/</c>, <c>cache/&lt;checkpoint id&gt;/</c>, the refreshed remote index <c>index.json</c> and
+/// <c>downloads/</c> (transfers in progress).
 /// </summary>
 public static class LumiHome
 {

@@ -1,4 +1,5 @@
 using System.Reflection;
+using Lumi.Data.Errors;
 using Lumi.Models.FasterRcnn;
 
 namespace Lumi.Models.Checkpoints;
@@ -14,6 +15,9 @@ public sealed record CheckpointInfo
 
     public int Format { get; init; } = CurrentFormat;
 
+    /// <summary>A detector (the default; files without <c>kind</c> are detectors) or backbone weights.</summary>
+    public CheckpointKind Kind { get; init; } = CheckpointKind.Detector;
+
     /// <summary>A short random hex id (<see cref="CheckpointId.New"/>), unique per checkpoint.</summary>
     public required string Id { get; init; }
 
@@ -26,7 +30,7 @@ public sealed record CheckpointInfo
     /// <summary>The architecture, e.g. <c>fasterrcnn_resnet50_fpn</c>.</summary>
     public required string Arch { get; init; }
 
-    /// <summary>Class names; label L (1-based) names <c>Classes[L-1]</c>.</summary>
+    /// <summary>Class names; label L (1-based) names <c>Classes[L-1]</c>. Empty for a backbone.</summary>
     public required IReadOnlyList<string> Classes { get; init; }
 
     public required CheckpointDataset Dataset { get; init; }
@@ -36,11 +40,28 @@ public sealed record CheckpointInfo
 
     public string LumiVersion { get; init; } = CurrentLumiVersion;
 
-    /// <summary>The model configuration, batch-norm epsilon included, needed to rebuild the network.</summary>
+    /// <summary>
+    /// The model configuration, batch-norm epsilon included, needed to rebuild the network (for a backbone: the detector
+    /// configuration its weights fit).
+    /// </summary>
     public required FasterRcnnOptions Model { get; init; }
 
     /// <summary>File name → hash and size of every file of the checkpoint other than checkpoint.json.</summary>
     public IReadOnlyDictionary<string, CheckpointFile> Files { get; init; } = new Dictionary<string, CheckpointFile>();
+
+    /// <summary>
+    /// Refuses a backbone checkpoint where a detector is needed (prediction, export, evaluation), naming
+    /// <paramref name="reference"/> (what the user typed) and what to use instead.
+    /// </summary>
+    /// <exception cref="InputDataException">This is a backbone checkpoint.</exception>
+    public void RequireDetector(string reference)
+    {
+        if (Kind == CheckpointKind.Detector) return;
+        string label = reference == Id ? $"checkpoint {Id}" : $"checkpoint '{reference}' ({Id})";
+        throw new InputDataException(
+            $"{label} is a backbone ({Arch}, {Name}): classification weights to train a detector from, not a detector; " +
+            "prediction, export and evaluation need a detector checkpoint (lumi checkpoint list shows each one's kind)");
+    }
 
     /// <summary>The version of the Lumi library that is running.</summary>
     public static string CurrentLumiVersion { get; } =

@@ -16,7 +16,7 @@ internal static class CheckpointJson
         DictionaryKeyPolicy = null,
         WriteIndented = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-        Converters = { new UtcTimeConverter() },
+        Converters = { new UtcTimeConverter(), new JsonStringEnumConverter<CheckpointKind>(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false) },
     };
 
     private sealed class UtcTimeConverter : JsonConverter<DateTimeOffset>

@@ -92,7 +92,9 @@ public static class CheckpointReader
         Require(info.Id is not null && CheckpointId.IsValid(info.Id), "id", $"must be {CheckpointId.Length} lower-case hex digits, not '{info.Id}'");
         Require(!string.IsNullOrWhiteSpace(info.Name), "name", "must not be empty");
         Require(!string.IsNullOrWhiteSpace(info.Arch), "arch", "must not be empty");
-        Require(info.Classes is { Count: > 0 }, "classes", "must list at least one class");
+        Require(Enum.IsDefined(info.Kind), "kind", "must be detector or backbone");
+        Require(info.Classes is not null, "classes", "is required");
+        Require(info.Kind == CheckpointKind.Backbone || info.Classes!.Count > 0, "classes", "must list at least one class");
         Require(info.Classes!.All(c => !string.IsNullOrEmpty(c)), "classes", "must not hold empty names");
         Require(info.Dataset is not null, "dataset", "is required");
         Require(!string.IsNullOrWhiteSpace(info.Dataset!.Name), "dataset.name", "must not be empty");

@@ -2,11 +2,18 @@ namespace Lumi.Models.Checkpoints;
 
 /// <summary>
 /// Finds the checkpoint a path means: a checkpoint folder; a <c>.tar.gz</c> of one (extracted safely to a temporary
-/// folder); or a training run's folder, meaning its <c>checkpoints/best/</c>, else its <c>checkpoints/last/</c>.
+/// folder); or a training run's folder, meaning its <c>best/</c>, else its <c>last/</c> (also found under <c>checkpoints/</c>).
 /// </summary>
 public static class CheckpointResolver
 {
     public static readonly IReadOnlyList<string> ArchiveExtensions = new[] { ".tar.gz", ".tgz" };
+
+    /// <summary>Where a run folder keeps its checkpoints, in the order they are preferred: the best, else the last.</summary>
+    private static readonly (string Folder, CheckpointSource Source)[] RunCheckpoints =
+    {
+        ("best", CheckpointSource.RunBest), ("checkpoints/best", CheckpointSource.RunBest),
+        ("last", CheckpointSource.RunLast), ("checkpoints/last", CheckpointSource.RunLast),
+    };
 
     public static ResolvedCheckpoint Resolve(string path, TarLimits? limits = null)
     {
@@ -23,15 +30,15 @@ public static class CheckpointResolver
             throw new FileNotFoundException($"No checkpoint at {path}: no such file or folder.", path);
         if (IsCheckpoint(path))
             return new ResolvedCheckpoint(path, CheckpointSource.Folder, $"checkpoint {path}");
-        foreach (var (sub, source) in new[] { ("best", CheckpointSource.RunBest), ("last", CheckpointSource.RunLast) })
+        foreach (var (sub, source) in RunCheckpoints)
         {
-            string folder = Path.Combine(path, "checkpoints", sub);
+            string folder = Path.Combine(path, sub);
             if (IsCheckpoint(folder))
-                return new ResolvedCheckpoint(folder, source, $"run {path}: using checkpoints/{sub}");
+                return new ResolvedCheckpoint(folder, source, $"run {path}: using {sub}");
         }
         throw new InvalidDataException(
             $"{path} is not a checkpoint: expected a folder with {CheckpointJson.FileName}, a .tar.gz of one, " +
-            "or a run folder with checkpoints/best/ or checkpoints/last/.");
+            "or a run folder with best/ or last/ (or checkpoints/best/, checkpoints/last/).");
     }
 
     private static bool IsCheckpoint(string folder) => File.Exists(Path.Combine(folder, CheckpointJson.FileName));

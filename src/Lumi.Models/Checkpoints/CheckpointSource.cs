@@ -9,9 +9,9 @@ public enum CheckpointSource
     /// <summary>A <c>.tar.gz</c> of a checkpoint folder, extracted to a temporary folder.</summary>
     Archive,
 
-    /// <summary>A training run's <c>checkpoints/best/</c>.</summary>
+    /// <summary>A training run's <c>best/</c> (or <c>checkpoints/best/</c>).</summary>
     RunBest,
 
-    /// <summary>A training run's <c>checkpoints/last/</c> (the run has no best).</summary>
+    /// <summary>A training run's <c>last/</c> (or <c>checkpoints/last/</c>; the run has no best).</summary>
     RunLast,
 }

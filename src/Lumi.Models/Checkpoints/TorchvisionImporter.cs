@@ -1,4 +1,5 @@
 using Lumi.Data.Classes;
+using Lumi.Models.Backbones;
 using Lumi.Data.Errors;
 using Lumi.Models.FasterRcnn;
 using static TorchSharp.torch;
@@ -19,6 +20,56 @@ public static class TorchvisionImporter
     /// <summary>Architectures accepted by <see cref="TorchvisionImportOptions.Arch"/>.</summary>
     public static IReadOnlyList<string> Architectures { get; } =
         new[] { "resnet18", "resnet34", "resnet50", "resnet101" }.Select(b => Prefix + b + Suffix).ToArray();
+
+    /// <summary>Backbone architectures accepted by <see cref="ImportBackbone"/> (torchvision's classification builders).</summary>
+    public static IReadOnlyList<string> BackboneArchitectures { get; } = ResNetBody.Names.OrderBy(n => int.Parse(n["resnet".Length..], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+
+    /// <summary>
+    /// Reads torchvision ImageNet classification weights (<c>resnet50-0676ba61.pth</c>), checks that they fill the
+    /// backbone body of a detector with that depth exactly, and writes them (every key, <c>fc.*</c> included, under
+    /// torchvision's names) as a backbone checkpoint: kind <c>backbone</c>, no classes, the detector configuration they fit.
+    /// </summary>
+    public static CheckpointInfo ImportBackbone(string pthPath, TorchvisionImportOptions options, string folder)
+    {
+        if (!BackboneArchitectures.Contains(options.Arch))
+            throw new UsageException($"--arch: '{options.Arch}' is not a backbone; choose one of {string.Join(", ", BackboneArchitectures)}");
+        if (!File.Exists(pthPath))
+            throw new InputDataException($"{pthPath}: no such file");
+        var modelOptions = new FasterRcnnOptions
+        {
+            Backbone = new BackboneOptions { Name = options.Arch, FrozenBatchNorm = true, BatchNormEps = options.BatchNormEps, TrainableLayers = 3 },
+        };
+        TorchStateDict file;
+        try
+        {
+            file = TorchFileReader.Read(pthPath);
+        }
+        catch (Exception e) when (e is InvalidDataException or NotSupportedException or EndOfStreamException)
+        {
+            throw new InputDataException(e.Message.StartsWith(pthPath, StringComparison.Ordinal) ? e.Message : $"{pthPath}: {e.Message}", e);
+        }
+        using (file)
+        {
+            using var scope = NewDisposeScope();
+            // The same check training makes when it loads these weights: every body key and shape, nothing else but fc.
+            using (var model = new FasterRcnn.FasterRcnn(modelOptions)) model.LoadBackboneWeights(pthPath);
+            int outputs = file.Tensors.TryGetValue("fc.weight", out var fc) ? (int)fc.shape[0] : 1000;
+            var info = new CheckpointInfo
+            {
+                Kind = CheckpointKind.Backbone,
+                Id = options.Id ?? CheckpointId.New(),
+                Name = options.Name ?? Path.GetFileNameWithoutExtension(pthPath),
+                Alias = options.Alias,
+                Description = options.Description ?? $"Imported from torchvision weights {Path.GetFileName(pthPath)}",
+                Arch = options.Arch,
+                Classes = Array.Empty<string>(),
+                Dataset = new CheckpointDataset(options.Dataset ?? "imagenet", outputs),
+                CreatedAt = DateTimeOffset.UtcNow,
+                Model = modelOptions,
+            };
+            return CheckpointWriter.Write(folder, info, file.Tensors.ToDictionary());
+        }
+    }
 
     /// <summary>Reads <paramref name="pthPath"/>, checks it, and writes a new checkpoint folder at <paramref name="folder"/>.</summary>
     public static CheckpointInfo Import(string pthPath, TorchvisionImportOptions options, string folder)

@@ -31,11 +31,12 @@ public static class ExportCache
     /// cache has it, else exported to a temporary name and renamed into place.
     /// </summary>
     /// <param name="exported">Whether this call exported it (false: reused).</param>
-    public static string GetOrExport(string reference, ExportOptions options, out bool exported, out string description)
+    /// <param name="log">Where the notices and progress of a checkpoint downloaded from the index go (default: stderr).</param>
+    public static string GetOrExport(string reference, ExportOptions options, out bool exported, out string description, Action<string>? log = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(reference);
         ArgumentNullException.ThrowIfNull(options);
-        using var resolved = CheckpointLocator.Locate(reference);
+        using var resolved = CheckpointLocator.Locate(reference, log);
         using var loaded = CheckpointReader.Read(resolved.Folder);
         description = $"checkpoint {loaded.Info.Id} ({resolved.Description})";
         var withArch = options with { Arch = options.Arch ?? loaded.Info.Arch };

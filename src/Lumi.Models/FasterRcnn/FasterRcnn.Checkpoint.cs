@@ -14,6 +14,7 @@ public sealed partial class FasterRcnn
     /// </summary>
     public static FasterRcnn FromCheckpoint(Checkpoint checkpoint)
     {
+        checkpoint.Info.RequireDetector(checkpoint.Info.Id);
         var model = new FasterRcnn(checkpoint.Info.Model);
         StateDictLoader.Load(model, checkpoint.StateDict, strict: true);
         if (checkpoint.Info.Classes.Any(c => c == ClassList.Placeholder))

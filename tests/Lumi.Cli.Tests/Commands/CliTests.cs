@@ -49,7 +49,6 @@ public sealed class CliTests
     public static readonly TheoryData<string, int> NotBuiltYet = new()
     {
         { "train", 8 }, { "quickstart", 9 },
-        { "checkpoint list", 6 }, { "checkpoint download", 6 },
     };
 
     [Theory]

@@ -63,11 +63,25 @@ public sealed class CheckpointResolverTests
     }
 
     [Fact]
+    public void ARunsBestAndLastFoldersMayBeAtItsTop()
+    {
+        using var dir = new TempDir();
+        WriteCheckpoint(dir["run/last"]);
+        WriteCheckpoint(dir["run/checkpoints/last"]);
+        using (var last = CheckpointResolver.Resolve(dir["run"]))
+            Assert.Equal($"run {dir["run"]}: using last", last.Description);
+        WriteCheckpoint(dir["run/best"]);
+        using var best = CheckpointResolver.Resolve(dir["run"]);
+        Assert.Equal(CheckpointSource.RunBest, best.Source);
+        Assert.Equal(dir["run/best"], best.Folder);
+    }
+
+    [Fact]
     public void AFolderWithoutACheckpointSaysWhatWasExpected()
     {
         using var dir = new TempDir();
         var e = Assert.Throws<InvalidDataException>(() => CheckpointResolver.Resolve(dir.Path));
-        Assert.Equal($"{dir.Path} is not a checkpoint: expected a folder with checkpoint.json, a .tar.gz of one, or a run folder with checkpoints/best/ or checkpoints/last/.", e.Message);
+        Assert.Equal($"{dir.Path} is not a checkpoint: expected a folder with checkpoint.json, a .tar.gz of one, or a run folder with best/ or last/ (or checkpoints/best/, checkpoints/last/).", e.Message);
     }
 
     [Fact]

@@ -80,6 +80,32 @@ public sealed class CheckpointTests
     }
 
     [Fact]
+    public void TheKindIsWrittenAndAFileWithoutOneIsADetector()
+    {
+        using var dir = new TempDir();
+        CheckpointWriter.Write(dir["ckpt"], Info(CheckpointId.New()), Weights());
+        string path = dir["ckpt/checkpoint.json"];
+        var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        Assert.Equal("detector", json["kind"]!.GetValue<string>());
+
+        json.Remove("kind");
+        File.WriteAllText(path, json.ToJsonString());
+        Assert.Equal(CheckpointKind.Detector, CheckpointReader.ReadInfo(dir["ckpt"]).Kind);
+
+        json["kind"] = "segmenter";
+        File.WriteAllText(path, json.ToJsonString());
+        var e = Assert.Throws<InvalidDataException>(() => CheckpointReader.ReadInfo(dir["ckpt"]));
+        Assert.StartsWith($"{path}: invalid value at 'kind': ", e.Message);
+
+        using var backbone = new TempDir();
+        var info = CheckpointWriter.Write(backbone["ckpt"], Info(CheckpointId.New()) with { Kind = CheckpointKind.Backbone, Classes = Array.Empty<string>() }, Weights());
+        Assert.Equal(CheckpointKind.Backbone, CheckpointReader.ReadInfo(backbone["ckpt"]).Kind);
+        Assert.Empty(info.Classes);
+        var detector = Assert.Throws<InvalidDataException>(() => CheckpointWriter.Write(backbone["other"], Info(CheckpointId.New()) with { Classes = Array.Empty<string>() }, Weights()));
+        Assert.Equal($"the checkpoint to write to {backbone["other"]}: field 'classes' must list at least one class.", detector.Message);
+    }
+
+    [Fact]
     public void NeverOverwritesAFolder()
     {
         using var dir = new TempDir();
