@@ -32,7 +32,7 @@ import json, re, sys
 d = sys.argv[1]
 log = open(f"{d}/predict.log").read()
 m = re.search(r"Predicted (\d+) of \d+ images in ([0-9.]+) s \(([0-9.]+) images/s\)", log)
-predict = float(m.group(3))
+predict = int(m.group(1)) / float(m.group(2))  # the summary rounds images/s to 2 decimals
 l = json.load(open(f"{d}/lumi.json")); t = json.load(open(f"{d}/torchvision.json")); s = json.load(open(f"{d}/startup.json"))
 rows = [("lumi predict (whole command)", predict), ("ONNX Runtime alone, pre-decoded tensors", l["onnx_images_per_s"]),
         ("TorchSharp eager, pre-decoded tensors", l["torchsharp_images_per_s"]), ("torchvision loop (Python)", t["images_per_s"])]

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
 using Lumi.Data.Devices;
 using Lumi.Data.Errors;
 using Microsoft.ML.OnnxRuntime;
@@ -56,14 +58,52 @@ public sealed record OnnxDevice(bool UseCuda, int CudaIndex)
         }
         catch (Exception e) when (e is OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException)
         {
-            string message = e.Message.Trim();
-            int newline = message.IndexOfAny(['\r', '\n']);
-            return newline < 0 ? message : message[..newline];
+            string message = FirstLine(e.Message);
+            return MissingLibrary() is string missing ? $"{message}; {missing}" : message;
         }
         finally
         {
             environment.EnvLogLevel = level;
         }
+    }
+
+    /// <summary>
+    /// Which library keeps ONNX Runtime's CUDA provider from loading, from the dynamic loader itself (ONNX Runtime's
+    /// exception does not say): "libcublasLt.so.13 is missing (needed by libonnxruntime_providers_cuda.so)"; null when
+    /// the provider library is not found or loads.
+    /// </summary>
+    internal static string? MissingLibrary()
+    {
+        string? path = new[]
+        {
+            Path.Combine(AppContext.BaseDirectory, ProviderLibrary),
+            Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", ProviderLibrary),
+        }.FirstOrDefault(File.Exists);
+        if (path is null)
+        {
+            return null;
+        }
+        try
+        {
+            NativeLibrary.Free(NativeLibrary.Load(path));
+            return null;
+        }
+        catch (DllNotFoundException e)
+        {
+            var missing = Regex.Matches(e.Message, @"([^\s:/]+\.so[0-9.]*): cannot open shared object file");
+            return missing.Count > 0
+                ? $"{missing[^1].Groups[1].Value} is missing (needed by {ProviderLibrary})"
+                : $"{ProviderLibrary} does not load: {FirstLine(e.Message)}";
+        }
+    }
+
+    private const string ProviderLibrary = "libonnxruntime_providers_cuda.so";
+
+    private static string FirstLine(string message)
+    {
+        message = message.Trim();
+        int newline = message.IndexOfAny(['\r', '\n']);
+        return newline < 0 ? message : message[..newline];
     }
 
     /// <summary>Session options that run on this device (the CPU provider always remains as the fallback for unsupported nodes).</summary>

@@ -48,6 +48,17 @@ public sealed class OnnxDeviceTests
     }
 
     [Fact]
+    public void AProviderThatDoesNotLoadNamesTheMissingLibrary()
+    {
+        string? problem = OnnxDevice.CudaProblem(0);
+        if (problem is null || OnnxDevice.MissingLibrary() is null)
+        {
+            return; // CUDA 13 and cuDNN 9 are installed here: nothing is missing.
+        }
+        Assert.Matches(@"; lib[\w.+-]+\.so[0-9.]* is missing \(needed by libonnxruntime_providers_cuda\.so\)$", problem);
+    }
+
+    [Fact]
     public void InferenceNeverReferencesTorchSharp()
     {
         var references = typeof(OnnxDevice).Assembly.GetReferencedAssemblies().Select(a => a.Name);
