@@ -54,7 +54,7 @@ public sealed class Trainer : IDisposable
         _log = log;
         _train = options.Train;
         _data = options.Data;
-        _run = new RunFolder(options.ResolvedRunDir);
+        _run = new RunFolder(ChooseRunDir(options));
         _progress = new TrainingProgress(log, options.Quiet, options.ProgressSeconds);
         if (options.Datasets.Count == 0)
             throw new UsageException("lumi train: give the training data with --dataset DIR (a VOCdevkit root; repeat for several)");
@@ -219,7 +219,7 @@ public sealed class Trainer : IDisposable
 
         if (_loader.SkippedImages > 0)
             _log.WriteLine($"warning: {_loader.SkippedImages} training image(s) could not be decoded and were skipped");
-        string resume = $"lumi train --resume {_options.ResolvedRunDir}";
+        string resume = $"lumi train --resume {Path.GetRelativePath(Environment.CurrentDirectory, _run.Path)}";
         if (interrupted)
             _log.WriteLine($"Interrupted at step {_state.Step}/{_state.TotalSteps}: checkpoint written to {_run.Last}. Resume with: {resume}");
         else
@@ -282,7 +282,7 @@ public sealed class Trainer : IDisposable
         foreach (var (term, value) in losses.OrderBy(p => p.Key, StringComparer.Ordinal))
             record[term] = value;
         record["images_per_second"] = imagesPerSecond;
-        record["time"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
+        record["time"] = Now();
         DurableFiles.AppendLine(_run.Metrics, JsonSerializer.Serialize(record));
         foreach (var (term, value) in losses)
             _tensorBoard?.add_scalar($"train/{term}", (float)value, _state.Step);
@@ -307,7 +307,7 @@ public sealed class Trainer : IDisposable
             ["val_map50_voc07"] = result.Voc.Map07,
             ["val_map50_voc12"] = result.Voc.Map12,
             ["val_coco_ap"] = result.Coco?.Ap,
-            ["time"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+            ["time"] = Now(),
         };
         DurableFiles.AppendLine(_run.Metrics, JsonSerializer.Serialize(record));
         _tensorBoard?.add_scalar("val/map50_voc07", (float)map, _state.Step);
@@ -318,6 +318,8 @@ public sealed class Trainer : IDisposable
         if (best)
             WriteCheckpoint(_run.Best, "best", withState: false, 0);
     }
+
+    private static string Now() => DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
     private void WriteLast(double sessionSeconds) => WriteCheckpoint(_run.Last, "last", withState: true, sessionSeconds);
 
@@ -360,18 +362,34 @@ public sealed class Trainer : IDisposable
         return state.data<byte>().ToArray();
     }
 
+    /// <summary>
+    /// The run folder: <see cref="TrainRunOptions.RunDir"/> when given; else <c>runs/&lt;name&gt;</c>, or
+    /// <c>runs/&lt;name&gt;-2</c>, <c>-3</c>, … when that already holds a run.
+    /// </summary>
+    public static string ChooseRunDir(TrainRunOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.RunDir is not null || options.Resume)
+            return options.ResolvedRunDir;
+        string first = options.ResolvedRunDir;
+        string candidate = first;
+        for (int n = 2; Directory.Exists(candidate) && Directory.EnumerateFileSystemEntries(candidate).Any(); n++)
+            candidate = $"{first}-{n}";
+        return candidate;
+    }
+
     private void PrepareRunFolder()
     {
         _run.Recover();
         if (_options.Resume)
         {
             if (!File.Exists(Path.Combine(_run.LastState, TrainingState.FileName)))
-                throw new InputDataException($"--resume {_options.ResolvedRunDir}: no run to resume there (expected {Path.Combine("checkpoints", "last", RunFolder.StateFolder, TrainingState.FileName)})");
+                throw new InputDataException($"--resume {_run.Path}: no run to resume there (expected {Path.Combine("checkpoints", "last", RunFolder.StateFolder, TrainingState.FileName)})");
             return;
         }
         if (Directory.Exists(_run.Last) || File.Exists(_run.Metrics))
             throw new UsageException(
-                $"--run-dir {_options.ResolvedRunDir}: a run is already there; continue it with 'lumi train --resume {_options.ResolvedRunDir}' or choose another --run-dir");
+                $"--run-dir {_run.Path}: a run is already there; continue it with 'lumi train --resume {_run.Path}' or choose another --run-dir");
         Directory.CreateDirectory(_run.Path);
     }
 
@@ -400,7 +418,7 @@ public sealed class Trainer : IDisposable
             ["train_split"] = _data.TrainSplit,
             ["val_split"] = _valSet is null ? null : _valSplit,
             ["init_from"] = _options.InitFrom,
-            ["created_at"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+            ["created_at"] = Now(),
             ["lumi_version"] = CheckpointInfo.CurrentLumiVersion,
         };
         DurableFiles.WriteAllText(_run.Run, JsonSerializer.Serialize(run, new JsonSerializerOptions { WriteIndented = true }));
