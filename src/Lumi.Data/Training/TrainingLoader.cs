@@ -15,14 +15,14 @@ namespace Lumi.Data.Training;
 public sealed class TrainingLoader
 {
     private readonly IReadOnlyList<TrainingImage> _images;
-    private readonly IAugmentation _augmentation;
+    private readonly AugmentationPipeline _augmentation;
     private readonly TrainingLoaderOptions _options;
     private readonly Action<string> _warn;
     private readonly ImageDecoder _oriented;
     private readonly ImageDecoder _stored;
     private readonly ConcurrentDictionary<string, string> _bad = new(StringComparer.Ordinal);
 
-    public TrainingLoader(IReadOnlyList<TrainingImage> images, IAugmentation augmentation, TrainingLoaderOptions options, Action<string>? warn = null)
+    public TrainingLoader(IReadOnlyList<TrainingImage> images, AugmentationPipeline augmentation, TrainingLoaderOptions options, Action<string>? warn = null)
     {
         ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(augmentation);
