@@ -30,6 +30,9 @@ public sealed partial class BackboneWithFpn : nn.Module<Tensor, Tensor[]>
 
     public long OutChannels { get; }
 
+    /// <summary>The ResNet under the FPN (state-dict prefix <c>backbone.body</c>).</summary>
+    public ResNetBody Body => body;
+
     /// <summary>Turns off gradients outside the trainable stages (torchvision's _resnet_fpn_extractor rule).</summary>
     private void FreezeLayers(int trainableLayers)
     {

@@ -10,7 +10,7 @@ public sealed partial class BasicBlock
     {
         using var _ = g.Scope(name);
         var identity = downsample is null ? x : EmitDownsample(g, x, downsample, name);
-        var y = g.Relu(ConvEmitter.ConvNorm(g, x, conv1, bn1, name + ".conv1"));
+        var y = g.Relu(ConvEmitter.ConvNorm(g, x, conv1, bn1, name + ".conv1", trimEnd));
         y = ConvEmitter.ConvNorm(g, y, conv2, bn2, name + ".conv2");
         return g.Relu(g.Add(y, identity));
     }

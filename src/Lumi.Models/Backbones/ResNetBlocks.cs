@@ -4,7 +4,10 @@ using static TorchSharp.torch;
 
 namespace Lumi.Models.Backbones;
 
-/// <summary>ResNet-18/34's block: two 3×3 convolutions (torchvision's <c>BasicBlock</c>, expansion 1).</summary>
+/// <summary>
+/// ResNet-18/34's block: two 3×3 convolutions (torchvision's <c>BasicBlock</c>, expansion 1). With
+/// <c>padLessAtEnd</c> a strided first convolution pads (1, 0) instead of (1, 1), as CNTK's ResNet-18 does.
+/// </summary>
 public sealed partial class BasicBlock : nn.Module<Tensor, Tensor>
 {
     public const int Expansion = 1;
@@ -14,10 +17,13 @@ public sealed partial class BasicBlock : nn.Module<Tensor, Tensor>
     private readonly Conv2d conv2;
     private readonly nn.Module<Tensor, Tensor> bn2;
     private readonly Sequential? downsample;
+    private readonly long trimEnd;
 
-    public BasicBlock(long inplanes, long planes, long stride, Sequential? downsample, Func<long, nn.Module<Tensor, Tensor>> norm)
+    public BasicBlock(long inplanes, long planes, long stride, Sequential? downsample, Func<long, nn.Module<Tensor, Tensor>> norm,
+        bool padLessAtEnd = false)
         : base(nameof(BasicBlock))
     {
+        trimEnd = padLessAtEnd && stride > 1 ? 1 : 0;
         conv1 = nn.Conv2d(inplanes, planes, 3, stride: stride, padding: 1, bias: false);
         bn1 = norm(planes);
         conv2 = nn.Conv2d(planes, planes, 3, padding: 1, bias: false);
@@ -26,11 +32,23 @@ public sealed partial class BasicBlock : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>conv1 (with its end trim), conv2 and the shortcut's <c>downsample.0</c>, by state-dict name.</summary>
+    internal IEnumerable<(string Name, Conv2d Conv, long TrimEnd)> NamedConvolutions()
+    {
+        yield return ("conv1", conv1, trimEnd);
+        yield return ("conv2", conv2, 0);
+        if (downsample is not null)
+        {
+            foreach (var (name, module) in downsample.named_children())
+                if (module is Conv2d conv) yield return ("downsample." + name, conv, 0);
+        }
+    }
+
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
         var identity = downsample is null ? x : ConvolutionPaths.Downsample(downsample, x);
-        var y = nn.functional.relu(bn1.forward(ConvolutionPaths.Forward(conv1, x)));
+        var y = nn.functional.relu(bn1.forward(ConvolutionPaths.Forward(conv1, x, trimEnd)));
         y = bn2.forward(conv2.forward(y));
         return nn.functional.relu(y.add_(identity)).MoveToOuterDisposeScope();
     }

@@ -9,8 +9,8 @@ public sealed partial class ResNetBody
     internal OnnxValue[] EmitOnnx(OnnxGraph g, OnnxValue x, string name)
     {
         using var _ = g.Scope(name);
-        var y = g.Relu(ConvEmitter.ConvNorm(g, x, conv1, bn1, name + ".conv1"));
-        y = g.MaxPool(y, 3, 2, 1);
+        var y = g.Relu(ConvEmitter.ConvNorm(g, x, conv1, bn1, name + ".conv1", trimEnd));
+        y = g.MaxPool(y, 3, 2, 1, 1 - trimEnd);
         var outputs = new OnnxValue[4];
         var layers = new[] { ("layer1", layer1), ("layer2", layer2), ("layer3", layer3), ("layer4", layer4) };
         for (int i = 0; i < layers.Length; i++)

@@ -23,15 +23,18 @@ internal static class ConvEmitter
         return g.Conv(x, w, b, k, s, p);
     }
 
-    /// <summary>conv → norm as one Conv node; the initializers take the convolution's name.</summary>
-    public static OnnxValue ConvNorm(OnnxGraph g, OnnxValue x, Conv2d conv, nn.Module<Tensor, Tensor> norm, string name)
+    /// <summary>
+    /// conv → norm as one Conv node; the initializers take the convolution's name. <paramref name="trimEnd"/>: pad
+    /// that much less after (bottom, right) than before, as <see cref="ConvolutionPaths.TrimEnd"/>.
+    /// </summary>
+    public static OnnxValue ConvNorm(OnnxGraph g, OnnxValue x, Conv2d conv, nn.Module<Tensor, Tensor> norm, string name, long trimEnd = 0)
     {
         using var scope = NewDisposeScope();
         var (scale, shift) = Affine(norm);
         var weight = conv.weight.detach().to(ScalarType.Float64) * scale.reshape(-1, 1, 1, 1);
         var bias = conv.bias is null ? shift : conv.bias.detach().to(ScalarType.Float64) * scale + shift;
         var (k, s, p) = Geometry(conv);
-        return g.Conv(x, g.Initializer(name + ".weight", weight), g.Initializer(name + ".bias", bias), k, s, p);
+        return g.Conv(x, g.Initializer(name + ".weight", weight), g.Initializer(name + ".bias", bias), k, s, p, p - trimEnd);
     }
 
     /// <summary>The per-channel (scale, shift) a batch norm applies at inference, in float64.</summary>

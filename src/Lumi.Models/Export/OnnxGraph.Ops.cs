@@ -72,15 +72,20 @@ internal sealed partial class OnnxGraph
         return (outs[0], outs[1]);
     }
 
-    public OnnxValue Conv(OnnxValue x, OnnxValue weight, OnnxValue bias, long kernel, long stride, long padding) =>
+    /// <summary>A square convolution padded <paramref name="padding"/> before and <paramref name="paddingEnd"/> (default: the same) after.</summary>
+    public OnnxValue Conv(OnnxValue x, OnnxValue weight, OnnxValue bias, long kernel, long stride, long padding, long? paddingEnd = null) =>
         Op("Conv", new[] { x, weight, bias },
             Attr("kernel_shape", new[] { kernel, kernel }), Attr("strides", new[] { stride, stride }),
-            Attr("pads", new[] { padding, padding, padding, padding }), Attr("dilations", new[] { 1L, 1L }), Attr("group", 1L));
+            Attr("pads", Pads(padding, paddingEnd ?? padding)), Attr("dilations", new[] { 1L, 1L }), Attr("group", 1L));
 
-    public OnnxValue MaxPool(OnnxValue x, long kernel, long stride, long padding) =>
+    /// <summary>A square max pool padded <paramref name="padding"/> before and <paramref name="paddingEnd"/> (default: the same) after.</summary>
+    public OnnxValue MaxPool(OnnxValue x, long kernel, long stride, long padding, long? paddingEnd = null) =>
         Op("MaxPool", new[] { x },
             Attr("kernel_shape", new[] { kernel, kernel }), Attr("strides", new[] { stride, stride }),
-            Attr("pads", new[] { padding, padding, padding, padding }));
+            Attr("pads", Pads(padding, paddingEnd ?? padding)));
+
+    /// <summary>ONNX's pads order: (top, left) begins, then (bottom, right) ends.</summary>
+    private static long[] Pads(long begin, long end) => new[] { begin, begin, end, end };
 
     /// <summary><c>x · weightᵀ + bias</c> (a torch Linear).</summary>
     public OnnxValue Linear(OnnxValue x, OnnxValue weight, OnnxValue bias) => Op("Gemm", new[] { x, weight, bias }, Attr("transB", 1L));

@@ -24,6 +24,12 @@ public sealed partial class FasterRcnn : nn.Module
         Options = options;
         if (options.Transform.ImageMean.Length != 3 || options.Transform.ImageStd.Length != 3)
             throw new ArgumentException("model.transform.image_mean and image_std must have 3 values (R, G, B)");
+        if (options.Backbone.Name == CntkResNet18.Name && options.Transform.SizeDivisible % 32 != 0)
+        {
+            throw new Lumi.Data.Errors.UsageException(
+                $"model.transform.size_divisible must be a multiple of 32 with model.backbone.name {CntkResNet18.Name}, not {options.Transform.SizeDivisible}: " +
+                "its strided convolutions and their shortcuts only agree in size on such sides");
+        }
         backbone = new BackboneWithFpn(options.Backbone);
         rpn = new RegionProposalNetwork(backbone.OutChannels, options.Rpn);
         roi_heads = new RoiHeads.RoiHeads(backbone.OutChannels, options.NumClasses, options.RoiHeads);

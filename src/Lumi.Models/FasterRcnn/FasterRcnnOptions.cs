@@ -32,8 +32,18 @@ public sealed record TransformOptions
 
 public sealed record BackboneOptions
 {
-    [AllowedValues("resnet18", "resnet34", "resnet50", "resnet101")]
+    /// <summary>
+    /// The ResNet: torchvision's four, or <c>resnet18_cntk</c> (CNTK's ResNet-18: blocks 2, 2, 2, 3, strided windows
+    /// padded one less after; ImageNet weights bundled, see <see cref="Backbones.CntkResNet18"/>).
+    /// </summary>
+    [AllowedValues("resnet18", "resnet34", "resnet50", "resnet101", "resnet18_cntk")]
     public string Name { get; init; } = "resnet50";
+    /// <summary>
+    /// Backbone weights a new model starts from (<see cref="FasterRcnn.LoadPretrainedBackbone"/>): <c>none</c>;
+    /// <c>imagenet</c>, the weights bundled with Lumi for the backbone (<c>resnet18_cntk</c> only); or a file —
+    /// torchvision ImageNet weights (<c>.pth</c>, <c>.safetensors</c>) or, for <c>resnet18_cntk</c>, CNTK's <c>ResNet18.onnx</c>.
+    /// </summary>
+    public string Pretrained { get; init; } = "none";
     /// <summary>Frozen batch norm (statistics and affine fixed), as torchvision uses with pretrained weights.</summary>
     public bool FrozenBatchNorm { get; init; } = true;
     /// <summary>Batch-norm epsilon; torchvision's published COCO detection weights use 0.</summary>

@@ -17,7 +17,7 @@ public sealed class ConfigValidationTests
     [InlineData("model.learning_rate=0.1", "model.learning_rate: unknown key; did you mean train.learning_rate?")]
     [InlineData("model.colour=red", "model.colour: unknown key; known keys here: num_classes, transform, backbone, rpn, roi_heads")]
     [InlineData("train.optimizer=adam", "train.optimizer: adam is not one of: sgd, adamw")]
-    [InlineData("model.backbone.name=vgg16", "model.backbone.name: vgg16 is not one of: resnet18, resnet34, resnet50, resnet101")]
+    [InlineData("model.backbone.name=vgg16", "model.backbone.name: vgg16 is not one of: resnet18, resnet34, resnet50, resnet101, resnet18_cntk")]
     [InlineData("data.difficult=keep", "data.difficult: keep is not one of: ignore, include, drop")]
     [InlineData("predict.format=xml", "predict.format: xml is not one of: jsonl, coco, voc, csv")]
     [InlineData("train.epochs=abc", "train.epochs: abc is not an integer")]
