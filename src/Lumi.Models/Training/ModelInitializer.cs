@@ -6,8 +6,7 @@ namespace Lumi.Models.Training;
 
 /// <summary>
 /// <c>--init-from</c>: loads weights into a new model from a Lumi checkpoint (id, alias, folder, archive, run folder) or a
-/// torchvision Faster R-CNN <c>.pth</c>, or ImageNet classification weights of the backbone (torchvision's
-/// <c>resnet50-*.pth</c>, keys <c>conv1.*</c>, <c>layer1.*</c>, …, <c>fc.*</c>), which go into the ResNet body alone. A box predictor made for another number of classes is left at its fresh
+/// torchvision Faster R-CNN <c>.pth</c> (ImageNet backbone weights are <c>model.backbone.pretrained</c>). A box predictor made for another number of classes is left at its fresh
 /// initialization, with a notice; every other key must fit.
 /// </summary>
 public static class ModelInitializer
@@ -34,13 +33,6 @@ public static class ModelInitializer
             catch (Exception e) when (e is InvalidDataException or NotSupportedException or EndOfStreamException)
             {
                 throw new InputDataException($"--init-from {reference}: {e.Message}", e);
-            }
-            if (file.Tensors.Keys.Any(k => k.StartsWith("fc.", StringComparison.Ordinal)) && file.Tensors.Keys.All(k => !k.StartsWith("backbone.", StringComparison.Ordinal)))
-            {
-                file.Dispose();
-                var loaded = model.LoadBackboneWeights(reference);
-                notice($"Initialized the {model.Options.Backbone.Name} backbone from ImageNet weights {reference} ({loaded.Loaded.Count} tensors); FPN, RPN and box head start fresh");
-                return;
             }
             var rename = TorchvisionKeys.UpgradeFor(file.ModuleVersions);
             tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);

@@ -83,8 +83,13 @@ public sealed class Trainer : IDisposable
         // Construction draws from torch's process-wide generator: seed it right before.
         manual_seed(_train.Seed);
         _model = new FasterRcnn.FasterRcnn(modelOptions);
-        if (options.InitFrom is not null && !options.Resume)
-            ModelInitializer.Apply(_model, options.InitFrom, _log.WriteLine);
+        if (!options.Resume)
+        {
+            if (_model.LoadPretrainedBackbone() is string pretrained)
+                _log.WriteLine($"Backbone initialized with {pretrained}");
+            if (options.InitFrom is not null)
+                ModelInitializer.Apply(_model, options.InitFrom, _log.WriteLine);
+        }
         _model.to(_device);
         _model.train();
         _samplerGenerator = new Generator((ulong)_train.Seed, _device);
@@ -168,8 +173,6 @@ public sealed class Trainer : IDisposable
                 _state = _state with { BatchInEpoch = batch.Index + 1 };
                 if (batch.Images is null)
                     continue;
-                if (micro == 0)
-                    _optimizer.zero_grad();
                 ForwardBackward(batch, stepLosses);
                 stepImages += batch.Count;
                 micro++;
@@ -219,7 +222,8 @@ public sealed class Trainer : IDisposable
 
         if (_loader.SkippedImages > 0)
             _log.WriteLine($"warning: {_loader.SkippedImages} training image(s) could not be decoded and were skipped");
-        string resume = $"lumi train --resume {Path.GetRelativePath(Environment.CurrentDirectory, _run.Path)}";
+        string relative = Path.GetRelativePath(Environment.CurrentDirectory, _run.Path);
+        string resume = $"lumi train --resume {(relative.StartsWith("..", StringComparison.Ordinal) ? _run.Path : relative)}";
         if (interrupted)
             _log.WriteLine($"Interrupted at step {_state.Step}/{_state.TotalSteps}: checkpoint written to {_run.Last}. Resume with: {resume}");
         else
@@ -267,6 +271,8 @@ public sealed class Trainer : IDisposable
         if (_train.ClipGradNorm > 0)
             nn.utils.clip_grad_norm_(_model.parameters().Where(p => p.requires_grad), _train.ClipGradNorm);
         _optimizer.step();
+        // In the scope: zero_grad wraps each gradient in a new tensor handle.
+        _optimizer.zero_grad();
         return lr;
     }
 

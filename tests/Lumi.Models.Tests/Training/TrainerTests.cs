@@ -10,7 +10,7 @@ namespace Lumi.Models.Tests.Training;
 
 /// <summary>The trainer on a tiny synthetic dataset: exact resume, no growth, NaN stop, run folder contents.</summary>
 [Collection(TorchCollection.Name)]
-public sealed class TrainerTests(ITestOutputHelper output) : IClassFixture<TrainerTests.Dataset>
+public sealed class TrainerTests(ITestOutputHelper output, TrainerTests.Dataset dataset) : IClassFixture<TrainerTests.Dataset>
 {
     public sealed class Dataset : IDisposable
     {
@@ -23,7 +23,7 @@ public sealed class TrainerTests(ITestOutputHelper output) : IClassFixture<Train
         public void Dispose() => _temp.Dispose();
     }
 
-    private readonly string _data = new Dataset().Root;
+    private readonly string _data = dataset.Root;
 
     [Fact]
     public void AnInterruptedAndResumedRunEndsWithTheWeightsOfAnUninterruptedOne()
@@ -72,8 +72,18 @@ public sealed class TrainerTests(ITestOutputHelper output) : IClassFixture<Train
             using var process = Process.GetCurrentProcess();
             rss.Add(process.WorkingSet64);
         });
-        var options = TrainingData.Run(_data, temp["run"], steps: 200, batchSize: 2) with { Quiet = false, ProgressSeconds = 0 };
-        options = options with { Train = options.Train with { LogEvery = 50, CheckpointEvery = 100 } };
+        // The smallest setting that still runs every part of a step: 64-px images (the dataset's 96 px resized by the
+        // pipeline), one image per step, a narrow FPN and heads.
+        var options = TrainingData.Run(_data, temp["run"], steps: 200, batchSize: 1) with { Quiet = false, ProgressSeconds = 0 };
+        options = options with
+        {
+            Model = TrainingData.TinyModel(size: 64) with
+            {
+                Backbone = TrainingData.TinyModel().Backbone with { FpnChannels = 16 },
+                RoiHeads = TrainingData.TinyModel().RoiHeads with { RepresentationSize = 32, BatchSizePerImage = 16 },
+            },
+            Train = options.Train with { LogEvery = 50, CheckpointEvery = 100, LearningRate = 0.002, ClipGradNorm = 5 },
+        };
         Trainer.Run(options, watcher);
         output.WriteLine($"live tensors: {string.Join(" ", live.Where((_, i) => i % 10 == 0))}");
         output.WriteLine($"RSS MiB: {string.Join(" ", rss.Where((_, i) => i % 10 == 0).Select(r => r >> 20))}");
