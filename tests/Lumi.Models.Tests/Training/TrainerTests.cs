@@ -145,4 +145,29 @@ public sealed class TrainerTests(ITestOutputHelper output, TrainerTests.Dataset 
         var none = Assert.Throws<InputDataException>(() => Trainer.Run(options with { RunDir = temp["nothing"], Resume = true }, TextWriter.Null));
         Assert.Equal($"--resume {temp["nothing"]}: no run to resume there (expected checkpoints/last/training_state/state.json)", none.Message);
     }
+
+    [Fact]
+    public void InitFromACheckpointWithOtherClassesReinitializesTheBoxPredictorWithANotice()
+    {
+        using var temp = new TempDir();
+        Trainer.Run(TrainingData.Run(_data, temp["first"], steps: 1), TextWriter.Null);
+        var log = new StringWriter();
+        var options = TrainingData.Run(_data, temp["second"], steps: 1) with
+        {
+            InitFrom = temp["first"],
+            Classes = new Lumi.Data.Classes.ClassList(["circle", "square", "triangle"]),
+        };
+        Trainer.Run(options, log);
+        output.WriteLine(log.ToString());
+        Assert.Contains($"--init-from {temp["first"]}: its box predictor has 2 classes and this run 3: the predictor (roi_heads.box_predictor.*) starts from a fresh initialization", log.ToString());
+        Assert.Contains($"Initialized from run {temp["first"]}: using checkpoints/last (", log.ToString());
+
+        var wrong = TrainingData.Run(_data, temp["third"], steps: 1) with
+        {
+            InitFrom = temp["first"],
+            Model = TrainingData.TinyModel() with { Backbone = TrainingData.TinyModel().Backbone with { FpnChannels = 48 } },
+        };
+        var e = Assert.Throws<InputDataException>(() => Trainer.Run(wrong, TextWriter.Null));
+        Assert.StartsWith($"--init-from {temp["first"]}: does not fit this model (resnet18): ", e.Message);
+    }
 }
