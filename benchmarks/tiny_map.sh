@@ -12,7 +12,7 @@ export OMP_WAIT_POLICY=PASSIVE
 dotnet run -c Release --project benchmarks/Lumi.Benchmarks -- synth "$work/shapes" 300 320 >/dev/null
 start=$(date +%s)
 timeout -s INT $((minutes * 60)) ./lumi train -c configs/tiny/fasterrcnn_r18fpn_tiny.yml --dataset "$work/shapes" \
-  --train-split train --val-split val --epochs 1000 --run-dir "$work/run" --quiet || true
+   --train-split train --val-split val --run-dir "$work/run" --quiet || true
 python3 - "$work/run/metrics.jsonl" "$start" <<'PY'
 import json, sys, datetime
 start = int(sys.argv[2])
