@@ -22,6 +22,9 @@ public static class ExitCodes
     /// <summary>Not available here: a command not built yet, or a device or runtime this machine lacks.</summary>
     public const int Unavailable = 5;
 
+    /// <summary><c>lumi train</c> stopped on Ctrl-C or SIGTERM after writing its last checkpoint (128 + SIGINT, the shell's convention).</summary>
+    public const int Interrupted = 130;
+
     public static int For(Exception exception) => exception switch
     {
         UsageException => Usage,
