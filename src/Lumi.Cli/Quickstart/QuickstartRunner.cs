@@ -62,7 +62,7 @@ public sealed class QuickstartRunner
                  "--dataset", DataDir, "--train-split", "train", "--val-split", "val",
                  "--steps", Invariant(_options.Steps), "--seed", seed, "--run-dir", RunDir, "--device", device]), null),
             (new QuickstartStep("Export the best checkpoint to one ONNX graph",
-                ["export", "--checkpoint", Path.Combine(RunDir, "best"), "--output", ModelPath]), null),
+                ["export", "--checkpoint", RunDir, "--output", ModelPath]), null),
             (new QuickstartStep("Evaluate the ONNX model on the held-out test split",
                 ["eval", "--model", ModelPath, "--dataset", DataDir, "--split", "test", "--output", MetricsPath,
                  "--plots", PlotsDir, "--device", device]), null),
@@ -139,7 +139,7 @@ public sealed class QuickstartRunner
         _stderr.WriteLine();
         _stderr.WriteLine("Where everything is:");
         _stderr.WriteLine($"  dataset          {rel(DataDir)}/  (VOC layout: Annotations/, ImageSets/Main/, JPEGImages/)");
-        _stderr.WriteLine($"  training run     {rel(RunDir)}/  (config.yml, metrics.jsonl, TensorBoard events, best/ and last/ checkpoints)");
+        _stderr.WriteLine($"  training run     {rel(RunDir)}/  (config.yml, metrics.jsonl, tensorboard/, checkpoints/best/ and last/)");
         _stderr.WriteLine($"  ONNX model       {rel(ModelPath)}");
         _stderr.WriteLine($"  metrics          {rel(MetricsPath)}, precision-recall curves in {rel(PlotsDir)}/");
         _stderr.WriteLine($"  predictions      {rel(PredictionsPath)}, annotated images in {rel(MediaDir)}/");

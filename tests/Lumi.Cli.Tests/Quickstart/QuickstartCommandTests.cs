@@ -28,7 +28,7 @@ public sealed class QuickstartCommandTests
         Assert.Contains("Quickstart finished in ", err);
         Assert.Contains("Next:", err);
 
-        Assert.True(File.Exists(Path.Combine(root, "run", "best", "checkpoint.json")));
+        Assert.True(File.Exists(Path.Combine(root, "run", "checkpoints", "best", "checkpoint.json")));
         Assert.True(File.Exists(Path.Combine(root, "model.onnx")));
         foreach (string config in QuickstartRunner.ConfigFiles)
         {
