@@ -15,7 +15,7 @@ public sealed record QuickstartOptions
     public int Images { get; init; } = 300;
 
     /// <summary>Optimizer steps of training.</summary>
-    public int Steps { get; init; } = 300;
+    public int Steps { get; init; } = 120;
 
     public int Seed { get; init; }
 

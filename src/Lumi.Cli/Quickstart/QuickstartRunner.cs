@@ -17,7 +17,7 @@ public sealed class QuickstartRunner
     public const string MarkerFile = ".lumi-quickstart";
 
     /// <summary>The configuration layers written into the output folder and passed to <c>lumi train</c>, in order.</summary>
-    public static IReadOnlyList<string> ConfigFiles { get; } = ["fasterrcnn_r18fpn_tiny.yml", "fasterrcnn_r18cntk_tiny.yml"];
+    public static IReadOnlyList<string> ConfigFiles { get; } = ["fasterrcnn_r18fpn_tiny.yml"];
 
     private readonly QuickstartOptions _options;
     private readonly TextWriter _stdout;
@@ -57,7 +57,7 @@ public sealed class QuickstartRunner
         {
             (new QuickstartStep("Synthesize a VOC-format dataset of shapes on cluttered backgrounds",
                 ["dataset", "synth", "--output", DataDir, "--images", Invariant(_options.Images), "--seed", seed]), null),
-            (new QuickstartStep("Train a tiny Faster R-CNN (ResNet-18 with ImageNet weights + FPN) on the train split, validating on val",
+            (new QuickstartStep("Train a tiny Faster R-CNN (ResNet-18 + FPN, from scratch) on the train split, validating on val",
                 ["train", .. ConfigFiles.SelectMany(f => new[] { "-c", Path.Combine(ConfigDir, f) }),
                  "--dataset", DataDir, "--train-split", "train", "--val-split", "val",
                  "--steps", Invariant(_options.Steps), "--seed", seed, "--run-dir", RunDir, "--device", device]), null),
@@ -145,7 +145,8 @@ public sealed class QuickstartRunner
         _stderr.WriteLine($"  predictions      {rel(PredictionsPath)}, annotated images in {rel(MediaDir)}/");
         _stderr.WriteLine();
         _stderr.WriteLine("Next:");
-        _stderr.WriteLine($"  train on your own VOC data:  ./lumi train -c {rel(Path.Combine(ConfigDir, ConfigFiles[0]))} -c {rel(Path.Combine(ConfigDir, ConfigFiles[1]))} --dataset path/to/VOCdevkit/VOC2007 --classes voc");
+        _stderr.WriteLine($"  train on your own VOC data:  ./lumi train -c {rel(Path.Combine(ConfigDir, ConfigFiles[0]))} --dataset path/to/VOCdevkit/VOC2007 --classes voc");
+        _stderr.WriteLine("  (add -c configs/tiny/fasterrcnn_r18cntk_tiny.yml for an ImageNet-trained ResNet-18; configs/voc/ holds the GPU recipe)");
         _stderr.WriteLine($"  predict a folder:            ./lumi predict --model {rel(ModelPath)} photos/ --save-media-to out/");
         _stderr.WriteLine($"  try it in a browser:         ./lumi server web --model {rel(ModelPath)}   (then open http://127.0.0.1:5000)");
         _stderr.WriteLine($"  watch training curves:       tensorboard --logdir {rel(RunDir)}");
