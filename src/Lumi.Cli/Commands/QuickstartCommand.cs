@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Lumi.Cli.Quickstart;
+using Lumi.Data.Devices;
 
 namespace Lumi.Cli.Commands;
 
@@ -33,7 +34,7 @@ public static class QuickstartCommand
                 Steps = result.GetValue(steps),
                 Seed = result.GetValue(seed),
                 Force = result.GetValue(force),
-                Device = result.GetValue(device),
+                Device = result.GetValue(device) ?? DeviceSpec.Auto,
             };
             var invocation = result.InvocationConfiguration;
             return new QuickstartRunner(options, invocation.Output, invocation.Error).Run();

@@ -19,7 +19,7 @@ public static class ExitCodes
     /// <summary>Batch work finished, but some items failed (each one reported in the output).</summary>
     public const int PartialFailure = 4;
 
-    /// <summary>Not available here: a command not built yet, or a device or runtime this machine lacks.</summary>
+    /// <summary>Not available here: a device, runtime or bundled file this machine lacks, or a port already taken.</summary>
     public const int Unavailable = 5;
 
     /// <summary><c>lumi train</c> stopped on Ctrl-C or SIGTERM after writing its last checkpoint (128 + SIGINT, the shell's convention).</summary>

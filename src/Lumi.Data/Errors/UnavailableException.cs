@@ -1,8 +1,8 @@
 namespace Lumi.Data.Errors;
 
 /// <summary>
-/// What was asked for is not available here: a command not built yet, or a device or runtime
-/// this machine lacks (exit code 5).
+/// What was asked for is not available here: a device, runtime or file this machine lacks, or a port already taken
+/// (exit code 5).
 /// </summary>
 public sealed class UnavailableException : LumiException
 {

@@ -45,22 +45,6 @@ public sealed class CliTests
         Assert.Contains("--verbose", stdout);
     }
 
-    /// <summary>Commands whose issue has not landed yet (export works; checkpoint has subcommands).</summary>
-    public static readonly TheoryData<string, int> NotBuiltYet = new()
-    {
-        { "train", 8 }, { "quickstart", 9 },
-    };
-
-    [Theory]
-    [MemberData(nameof(NotBuiltYet))]
-    public void CommandsNotBuiltYetSaySoOnOneLineAndFail(string command, int issue)
-    {
-        var (code, stdout, stderr) = CliRunner.Run(command.Split(' '));
-        Assert.Equal(ExitCodes.Unavailable, code);
-        Assert.Empty(stdout);
-        Assert.Equal($"lumi {command} is not built yet (tracked in issue {issue})\n", stderr);
-    }
-
     [Theory]
     [InlineData("train")]
     [InlineData("eval")]

@@ -87,7 +87,7 @@ public sealed class TrainCommandTests(Xunit.Abstractions.ITestOutputHelper outpu
     {
         string data = Dataset();
         string run = Path.Combine(_temp.Dir, "ctrl-c");
-        using var child = LumiProcess.Start(["train", "-c", Config, .. Small, "--dataset", data, "--batch-size", "2", "--steps", "1000",
+        using var child = ChildLumi.Start(["train", "-c", Config, .. Small, "--dataset", data, "--batch-size", "2", "--steps", "1000",
             "-o", "data.train_split=train", "-o", "train.eval_every=-1", "-o", "train.checkpoint_every=1000", "--run-dir", run]);
         child.WaitFor(err => err.Contains("] step ", StringComparison.Ordinal), TimeSpan.FromMinutes(4));
         // SIGTERM: a shell that starts a job in the background makes it (and so this child) ignore SIGINT; the
@@ -119,7 +119,7 @@ public sealed class TrainCommandTests(Xunit.Abstractions.ITestOutputHelper outpu
                 ? ["train", "-c", Config, .. Small, "--dataset", data, "--batch-size", "2", "--steps", "1000", "-o", "data.train_split=train",
                    "-o", "train.eval_every=-1", "-o", "train.checkpoint_every=1", "--run-dir", run]
                 : ["train", "--resume", run];
-            using var child = LumiProcess.Start(args);
+            using var child = ChildLumi.Start(args);
             // A checkpoint replaces the last one after every step: kill at a random moment once one exists and steps run.
             child.WaitFor(err => err.Contains("] step", StringComparison.Ordinal) && Directory.Exists(last), TimeSpan.FromMinutes(4));
             Thread.Sleep(random.Next(0, 1500));

@@ -4,12 +4,12 @@ using System.Text;
 namespace Lumi.Cli.Tests.Commands;
 
 /// <summary><c>lumi</c> as a real child process (for signals): stderr collected as it comes.</summary>
-internal sealed class LumiProcess : IDisposable
+internal sealed class ChildLumi : IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _stderr = new();
 
-    private LumiProcess(Process process)
+    private ChildLumi(Process process)
     {
         _process = process;
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_stderr) _stderr.AppendLine(e.Data); };
@@ -20,13 +20,11 @@ internal sealed class LumiProcess : IDisposable
 
     public string Stderr { get { lock (_stderr) return _stderr.ToString(); } }
 
-    public static LumiProcess Start(IEnumerable<string> args)
+    public static ChildLumi Start(IEnumerable<string> args)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "lumi.dll"));
-        foreach (string a in args) info.ArgumentList.Add(a);
+        ProcessStartInfo info = Lumi.Cli.Processes.LumiProcess.StartInfo(args);
         info.Environment["OMP_WAIT_POLICY"] = "PASSIVE";
-        return new LumiProcess(Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start"));
+        return new ChildLumi(Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start"));
     }
 
     public void WaitFor(Func<string, bool> condition, TimeSpan timeout)
