@@ -22,7 +22,12 @@ public static class TorchvisionImporter
         new[] { "resnet18", "resnet34", "resnet50", "resnet101" }.Select(b => Prefix + b + Suffix).ToArray();
 
     /// <summary>Backbone architectures accepted by <see cref="ImportBackbone"/> (torchvision's classification builders).</summary>
-    public static IReadOnlyList<string> BackboneArchitectures { get; } = ResNetBody.Names.OrderBy(n => int.Parse(n["resnet".Length..], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+    public static IReadOnlyList<string> BackboneArchitectures { get; } = ResNetBody.Names
+        .Select(n => (Name: n, Depth: int.TryParse(n["resnet".Length..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int d) ? d : 0))
+        .Where(b => b.Depth > 0) // torchvision's resnetNN; resnet18_cntk's weights come from CNTK, not torchvision
+        .OrderBy(b => b.Depth)
+        .Select(b => b.Name)
+        .ToArray();
 
     /// <summary>
     /// Reads torchvision ImageNet classification weights (<c>resnet50-0676ba61.pth</c>), checks that they fill the
