@@ -22,6 +22,9 @@ public static class ExitCodes
     /// <summary>Not available here: a device, runtime or bundled file this machine lacks, or a port already taken.</summary>
     public const int Unavailable = 5;
 
+    /// <summary><c>lumi train</c> stopped because a loss term became NaN or infinite (the last good checkpoint is kept).</summary>
+    public const int Diverged = 6;
+
     /// <summary><c>lumi train</c> stopped on Ctrl-C or SIGTERM after writing its last checkpoint (128 + SIGINT, the shell's convention).</summary>
     public const int Interrupted = 130;
 
@@ -30,6 +33,7 @@ public static class ExitCodes
         UsageException => Usage,
         InputDataException => InputData,
         UnavailableException => Unavailable,
+        Lumi.Models.Training.TrainingDivergedException => Diverged,
         _ => Internal,
     };
 }

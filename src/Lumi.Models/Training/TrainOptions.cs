@@ -54,6 +54,9 @@ public sealed record TrainOptions
     /// <summary>Write a checkpoint every N optimizer steps; 0 means once per epoch.</summary>
     [Range(0, int.MaxValue)] public int CheckpointEvery { get; init; }
 
+    /// <summary>Also write a checkpoint when this many minutes have passed since the last one (a long epoch on a slow machine); 0 turns it off.</summary>
+    [Range(0.0, 1e6)] public double CheckpointEveryMinutes { get; init; } = 30;
+
     /// <summary>Evaluate on the test split every N optimizer steps; 0 means once per epoch, -1 never.</summary>
     [Range(-1, int.MaxValue)] public int EvalEvery { get; init; }
 

@@ -155,6 +155,7 @@ public sealed class Trainer : IDisposable
             $"{_state.Step}/{_state.TotalSteps} steps done ({_state.StepsPerEpoch} per epoch), base lr {_schedule.BaseRate:G4}; run folder {_run.Path}"));
 
         var sessionClock = Stopwatch.StartNew();
+        var checkpointClock = Stopwatch.StartNew();
         long sessionImages = 0;
         int sessionSteps = 0;
         int micro = 0;
@@ -202,13 +203,15 @@ public sealed class Trainer : IDisposable
                 if (validate)
                     Validate();
                 interrupted = cancellation.IsCancellationRequested && !last;
-                bool checkpoint = last || interrupted || (_train.CheckpointEvery > 0 ? _state.Step % _train.CheckpointEvery == 0 : epochEnds);
+                bool checkpoint = last || interrupted || (_train.CheckpointEvery > 0 ? _state.Step % _train.CheckpointEvery == 0 : epochEnds)
+                    || (_train.CheckpointEveryMinutes > 0 && checkpointClock.Elapsed.TotalMinutes >= _train.CheckpointEveryMinutes);
                 if (checkpoint)
                 {
                     if (epochEnds)
                         _state = _state with { Epoch = epoch + 1, BatchInEpoch = 0, Plan = [] };
                     WriteLast(sessionClock.Elapsed.TotalSeconds);
                     lastCheckpointStep = _state.Step;
+                    checkpointClock.Restart();
                 }
                 if (last || interrupted)
                     break;

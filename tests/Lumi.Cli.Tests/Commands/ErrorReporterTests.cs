@@ -9,19 +9,22 @@ public sealed class ErrorReporterTests
     [InlineData(typeof(UsageException), ExitCodes.Usage)]
     [InlineData(typeof(InputDataException), ExitCodes.InputData)]
     [InlineData(typeof(UnavailableException), ExitCodes.Unavailable)]
+    [InlineData(typeof(Lumi.Models.Training.TrainingDivergedException), ExitCodes.Diverged)]
     [InlineData(typeof(InvalidOperationException), ExitCodes.Internal)]
     public void EachKindOfFailureHasItsOwnExitCode(Type type, int code)
     {
-        var e = (Exception)Activator.CreateInstance(type, "boom", null)!;
+        var e = type == typeof(Lumi.Models.Training.TrainingDivergedException)
+            ? new Lumi.Models.Training.TrainingDivergedException("boom")
+            : (Exception)Activator.CreateInstance(type, "boom", null)!;
         Assert.Equal(code, ExitCodes.For(e));
     }
 
     [Fact]
     public void ExitCodesAreDistinct()
     {
-        int[] codes = { ExitCodes.Ok, ExitCodes.Internal, ExitCodes.Usage, ExitCodes.InputData, ExitCodes.PartialFailure, ExitCodes.Unavailable };
+        int[] codes = { ExitCodes.Ok, ExitCodes.Internal, ExitCodes.Usage, ExitCodes.InputData, ExitCodes.PartialFailure, ExitCodes.Unavailable, ExitCodes.Diverged, ExitCodes.Interrupted };
         Assert.Equal(codes.Length, codes.Distinct().Count());
-        Assert.Equal(new[] { 0, 1, 2, 3, 4, 5 }, codes);
+        Assert.Equal(new[] { 0, 1, 2, 3, 4, 5, 6, 130 }, codes);
     }
 
     [Fact]
