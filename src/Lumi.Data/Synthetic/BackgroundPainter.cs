@@ -1,3 +1,4 @@
+using Lumi.Data.Imaging;
 namespace Lumi.Data.Synthetic;
 
 /// <summary>
@@ -219,19 +220,7 @@ internal sealed class BackgroundPainter(IReadOnlyList<SyntheticClass> classes)
     /// <summary>HSV (all in [0, 1]) to RGB in 0–255.</summary>
     public static (float R, float G, float B) Hsv(double h, double s, double v)
     {
-        double sector = h * 6 % 6;
-        int i = (int)sector;
-        double f = sector - i;
-        double p = v * (1 - s), q = v * (1 - s * f), t = v * (1 - s * (1 - f));
-        (double r, double g, double b) = i switch
-        {
-            0 => (v, t, p),
-            1 => (q, v, p),
-            2 => (p, v, t),
-            3 => (p, q, v),
-            4 => (t, p, v),
-            _ => (v, p, q),
-        };
+        (double r, double g, double b) = HsvColor.ToRgb(h, s, v);
         return ((float)(r * 255), (float)(g * 255), (float)(b * 255));
     }
 }

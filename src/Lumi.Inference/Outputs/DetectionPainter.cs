@@ -16,20 +16,7 @@ public static class DetectionPainter
     /// <summary>A distinct, saturated colour per 1-based label: hues a golden angle apart.</summary>
     public static Rgb24 ColorFor(int label)
     {
-        double hue = (label * 0.618033988749895) % 1.0 * 6.0;
-        const double saturation = 0.85, value = 0.95;
-        int sector = (int)hue;
-        double f = hue - sector;
-        double p = value * (1 - saturation), q = value * (1 - saturation * f), t = value * (1 - saturation * (1 - f));
-        (double r, double g, double b) = sector switch
-        {
-            0 => (value, t, p),
-            1 => (q, value, p),
-            2 => (p, value, t),
-            3 => (p, q, value),
-            4 => (t, p, value),
-            _ => (value, p, q),
-        };
+        (double r, double g, double b) = HsvColor.ToRgb(label * 0.618033988749895 % 1.0, saturation: 0.85, value: 0.95);
         return new Rgb24((byte)Math.Round(r * 255), (byte)Math.Round(g * 255), (byte)Math.Round(b * 255));
     }
 

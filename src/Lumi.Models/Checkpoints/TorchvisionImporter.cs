@@ -38,22 +38,11 @@ public static class TorchvisionImporter
     {
         if (!BackboneArchitectures.Contains(options.Arch))
             throw new UsageException($"--arch: '{options.Arch}' is not a backbone; choose one of {string.Join(", ", BackboneArchitectures)}");
-        if (!File.Exists(pthPath))
-            throw new InputDataException($"{pthPath}: no such file");
         var modelOptions = new FasterRcnnOptions
         {
             Backbone = new BackboneOptions { Name = options.Arch, FrozenBatchNorm = true, BatchNormEps = options.BatchNormEps, TrainableLayers = 3 },
         };
-        TorchStateDict file;
-        try
-        {
-            file = TorchFileReader.Read(pthPath);
-        }
-        catch (Exception e) when (e is InvalidDataException or NotSupportedException or EndOfStreamException)
-        {
-            throw new InputDataException(e.Message.StartsWith(pthPath, StringComparison.Ordinal) ? e.Message : $"{pthPath}: {e.Message}", e);
-        }
-        using (file)
+        using (TorchStateDict file = ReadPth(pthPath))
         {
             using var scope = NewDisposeScope();
             // The same check training makes when it loads these weights: every body key and shape, nothing else but fc.
@@ -81,20 +70,8 @@ public static class TorchvisionImporter
     {
         if (!Architectures.Contains(options.Arch))
             throw new UsageException($"--arch: '{options.Arch}' is not supported; choose one of {string.Join(", ", Architectures)}");
-        if (!File.Exists(pthPath))
-            throw new InputDataException($"{pthPath}: no such file");
 
-        TorchStateDict file;
-        try
-        {
-            file = TorchFileReader.Read(pthPath);
-        }
-        catch (Exception e) when (e is InvalidDataException or NotSupportedException or EndOfStreamException)
-        {
-            throw new InputDataException(e.Message.StartsWith(pthPath, StringComparison.Ordinal) ? e.Message : $"{pthPath}: {e.Message}", e);
-        }
-
-        using (file)
+        using (TorchStateDict file = ReadPth(pthPath))
         {
             var rename = TorchvisionKeys.UpgradeFor(file.ModuleVersions);
             var tensors = new Dictionary<string, Tensor>();
@@ -152,6 +129,21 @@ public static class TorchvisionImporter
                 Model = modelOptions,
             };
             return CheckpointWriter.Write(folder, info, model.state_dict());
+        }
+    }
+
+    /// <summary>Reads a PyTorch file; a missing or unreadable one is an <see cref="InputDataException"/> naming it.</summary>
+    private static TorchStateDict ReadPth(string pthPath)
+    {
+        if (!File.Exists(pthPath))
+            throw new InputDataException($"{pthPath}: no such file");
+        try
+        {
+            return TorchFileReader.Read(pthPath);
+        }
+        catch (Exception e) when (e is InvalidDataException or NotSupportedException or EndOfStreamException)
+        {
+            throw new InputDataException(e.Message.StartsWith(pthPath, StringComparison.Ordinal) ? e.Message : $"{pthPath}: {e.Message}", e);
         }
     }
 }
